@@ -1,0 +1,1 @@
+"""Media helpers: pure functions over files (paths in, dataclasses out), no database."""
