@@ -1,4 +1,4 @@
-"""Finding the ffmpeg binary: ``COACHLAB_FFMPEG``, else ``ffmpeg`` on PATH, else imageio-ffmpeg's."""
+"""Finding ffmpeg: ``COACHLAB_FFMPEG``, else ``ffmpeg`` on PATH, else imageio-ffmpeg's binary."""
 
 from __future__ import annotations
 

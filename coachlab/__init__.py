@@ -1,0 +1,81 @@
+"""CoachLab: self-hosted coaching from contact-centre call recordings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from flask_login import current_user, login_required
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR.parent / "static"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(STATIC_DIR))
+
+    from coachlab import config
+
+    app.config.from_object(config.Config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("COACHLAB")
+    else:
+        app.config.from_mapping(test_config)
+    config.finalize(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from coachlab import cli, errors, jobs, storage
+    from coachlab.db import db
+    from coachlab.extensions import csrf, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    storage.init_app(app)
+    jobs.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from coachlab.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    from coachlab.auth.views import bp as auth_bp
+    from coachlab.recordings.jobs import WAVEFORM_STEP
+    from coachlab.recordings.pipeline import register_step
+    from coachlab.recordings.views import bp as recordings_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(recordings_bp)
+    register_step(app, WAVEFORM_STEP)
+
+    @app.get("/")
+    @login_required
+    def home():
+        if current_user.is_admin and not _has_any_recording():
+            return redirect(url_for("auth.users"))
+        return redirect(url_for("recordings.index"))
+
+    from coachlab import templating
+
+    templating.init_app(app)
+    return app
+
+
+def _has_any_recording() -> bool:
+    import sqlalchemy as sa
+
+    from coachlab.db import db
+    from coachlab.recordings.models import Recording
+
+    return db.session.scalar(sa.select(Recording.id).limit(1)) is not None

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from coachlab.access import admin_required
+from coachlab.auth import service
+from coachlab.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    TeamCreateForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from coachlab.auth.models import Role, Team, User
+from coachlab.db import db
+from coachlab.urls import is_safe_next
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        addr = request.remote_addr or "unknown"
+        cfg = current_app.config
+        if service.too_many_failures(form.email.data, addr, limit=cfg["LOGIN_MAX_FAILURES"],
+                                     window_s=cfg["LOGIN_WINDOW_S"]):
+            flash("Too many failed sign-ins. Wait a few minutes and try again.", "error")
+            return render_template("auth/login.html", form=form), 429
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            service.record_failure(form.email.data, addr)
+            db.session.commit()
+            flash("That email and password do not match an active account.", "error")
+            return render_template("auth/login.html", form=form), 401
+        db.session.commit()
+        login_user(user, remember=form.remember.data)
+        target = request.args.get("next")
+        return redirect(target if is_safe_next(target) else url_for("home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, current=form.current.data, new=form.new.data)
+        except service.AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Your password is changed.", "success")
+            return redirect(url_for("home"))
+    return render_template("auth/password.html", form=form)
+
+
+# --- administration -------------------------------------------------------------------
+
+
+@bp.get("/admin/users")
+@admin_required
+def users() -> str:
+    people = db.session.scalars(sa.select(User).order_by(User.role, User.name)).all()
+    return render_template("auth/users.html", users=people)
+
+
+def _prepare_user_form(form: UserEditForm) -> None:
+    teams = service.team_choices()
+    form.team.set_objects(teams)
+    form.led_teams.set_objects(teams)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new() -> str | Response:
+    form = UserCreateForm()
+    _prepare_user_form(form)
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(
+                email=form.email.data, name=form.name.data, role=Role(form.role.data),
+                password=form.password.data, team=form.team.selected,
+                led_teams=form.led_teams.selected,
+            )
+        except service.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.email}.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int) -> str | Response:
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    _prepare_user_form(form)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.team.data = user.team_id
+        form.led_teams.data = [t.id for t in user.led_teams]
+    reset_form = PasswordResetForm(prefix="reset")
+    if form.validate_on_submit():
+        try:
+            service.update_user(user, name=form.name.data, role=Role(form.role.data),
+                                active=form.active.data, team=form.team.selected,
+                                led_teams=form.led_teams.selected, acting=current_user)
+        except service.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"{user.name} is updated.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user, reset_form=reset_form)
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@admin_required
+def user_reset_password(user_id: int) -> str | Response:
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm(prefix="reset")
+    if form.validate_on_submit():
+        try:
+            service.reset_password(user, new=form.new.data)
+        except service.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"The password of {user.email} is reset. Tell them the new one.", "success")
+            return redirect(url_for("auth.users"))
+    else:
+        for error in form.new.errors:
+            flash(f"New password: {error}", "error")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/teams", methods=["GET", "POST"])
+@admin_required
+def teams() -> str | Response:
+    form = TeamCreateForm()
+    if form.validate_on_submit():
+        try:
+            team = service.create_team(form.name.data)
+        except service.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Team {team.name} created. Add coaches and advisors from the users page.",
+                  "success")
+            return redirect(url_for("auth.teams"))
+    all_teams = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
+    return render_template("auth/teams.html", teams=all_teams, form=form)

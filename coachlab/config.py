@@ -1,0 +1,84 @@
+"""Configuration defaults.
+
+Override them in ``instance/config.py`` or with ``COACHLAB_*`` environment variables
+(``COACHLAB_DATABASE_URL``, ``COACHLAB_REDIS_URL``, ``COACHLAB_STORAGE=s3`` ...).
+Values left ``None`` here are derived from the instance folder in :func:`finalize`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # default: SQLite in the instance folder
+    REDIS_URL: str | None = None  # set it to run jobs through Redis
+    HUEY_FILE: str | None = None  # SQLite queue file when no Redis
+    JOBS_IMMEDIATE = False  # run jobs inline (tests only)
+    JOB_STALE_AFTER_S = 300  # a processing job with no heartbeat for this long is re-queued
+    WORKER_THREADS = 2
+
+    STORAGE = "local"  # "local" or "s3"
+    MEDIA_DIR: str | None = None  # default: instance/media
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_PREFIX = ""
+
+    MAX_UPLOAD_MB = 1024
+    MAX_DURATION_S = 4 * 3600
+    MAX_FILES_PER_UPLOAD = 20
+    UPLOAD_TMP_DIR: str | None = None
+
+    WHISPER_MODEL: str | None = None  # a CTranslate2 Whisper directory; default: bundled tiny.en
+    WHISPER_LANGUAGE: str | None = None
+    WHISPER_THREADS = 2
+
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_S = 15 * 60
+
+    RECORDINGS_PER_PAGE = 25
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set COACHLAB_SESSION_COOKIE_SECURE=true behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+
+def finalize(app: Flask) -> None:
+    """Fill in the settings whose defaults depend on the instance folder."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    url = cfg.get("DATABASE_URL") or f"sqlite:///{instance / 'coachlab.sqlite'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    cfg["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    cfg.setdefault("HUEY_FILE", None)
+    cfg["HUEY_FILE"] = cfg["HUEY_FILE"] or str(instance / "huey.sqlite")
+    cfg["MEDIA_DIR"] = cfg["MEDIA_DIR"] or str(instance / "media")
+    cfg["UPLOAD_TMP_DIR"] = cfg["UPLOAD_TMP_DIR"] or str(instance / "tmp")
+    per_file = float(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
+    cfg["MAX_CONTENT_LENGTH"] = int(per_file * int(cfg["MAX_FILES_PER_UPLOAD"])) + 1024 * 1024
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret kept in the instance folder, so none is ever committed."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Call recordings: upload, storage, access, playback and their processing pipeline."""

@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from coachlab.auth.models import User
+from coachlab.auth.service import advisors_visible_to, teams_visible_to
+from coachlab.db import db
+from coachlab.forms import EmptyForm, options
+from coachlab.recordings import service
+from coachlab.recordings.forms import RecordingFilterForm, RecordingUploadForm
+from coachlab.recordings.models import AgentChannel, Direction, Recording, Status, Tag
+from coachlab.recordings.pipeline import step_label
+from coachlab.storage import StorageError, get_storage
+
+bp = Blueprint("recordings", __name__, url_prefix="/recordings", template_folder="templates")
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    form = RecordingFilterForm(request.args)
+    advisors = advisors_visible_to(current_user)
+    teams = teams_visible_to(current_user)
+    form.advisor.choices = options([("", "All advisors")] + [(str(a.id), a.name) for a in advisors])
+    form.team.choices = options([("", "All teams")] + [(str(t.id), t.name) for t in teams])
+    query = service.visible_recordings(current_user)
+    if form.validate():
+        query = _apply_filters(query, form)
+    page = db.paginate(query, per_page=current_app.config["RECORDINGS_PER_PAGE"],
+                       error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("recordings/index.html", page=page, form=form, args=args,
+                           show_team_filter=len(teams) > 1,
+                           show_advisor_filter=not current_user.is_advisor)
+
+
+def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
+    if form.advisor.data:
+        query = query.where(Recording.advisor_id == int(form.advisor.data))
+    if form.team.data:
+        query = query.where(Recording.team_id == int(form.team.data))
+    if form.date_from.data:
+        start = dt.datetime.combine(form.date_from.data, dt.time(), dt.UTC)
+        query = query.where(Recording.called_at >= start)
+    if form.date_to.data:
+        end = dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(Recording.called_at < end)
+    if form.tag.data:
+        query = query.where(Recording.tags.any(Tag.name == form.tag.data.strip().lower()))
+    outcome = form.outcome.data
+    if outcome == "detractor":
+        query = query.where(Recording.nps <= 6)
+    elif outcome == "passive":
+        query = query.where(Recording.nps.between(7, 8))
+    elif outcome == "promoter":
+        query = query.where(Recording.nps >= 9)
+    elif outcome in ("resolved", "unresolved"):
+        query = query.where(Recording.resolved.is_(outcome == "resolved"))
+    if form.status.data:
+        query = query.where(Recording.status == Status(form.status.data))
+    order = {
+        "oldest": (Recording.called_at.asc(),),
+        "longest": (Recording.duration_s.desc(),),
+        "nps_low": (Recording.nps.is_(None), Recording.nps.asc()),
+    }.get(form.sort.data, (Recording.called_at.desc(),))
+    return query.order_by(*order, Recording.id.desc())
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@login_required
+def upload() -> str | Response | tuple[str, int]:
+    form = RecordingUploadForm()
+    form.advisor.set_objects(advisors_visible_to(current_user))
+    if current_user.is_advisor and request.method == "GET":
+        form.advisor.data = current_user.id
+    if request.method == "GET" and not form.called_at.data:
+        form.called_at.data = dt.datetime.now().replace(second=0, microsecond=0)
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("recordings/upload.html", form=form), status
+    advisor: User | None = form.advisor.selected
+    if advisor is None:
+        abort(404)
+    details = _details_from(form, advisor)
+    stored: list[Recording] = []
+    rejected: list[service.UploadRejected] = []
+    for file in form.files.data:
+        if not file or not file.filename:
+            continue
+        try:
+            stored.append(service.store_upload(file.stream, file.filename, details,
+                                               uploaded_by=current_user))
+        except service.UploadRejected as exc:
+            rejected.append(exc)
+        except service.NotAllowed:
+            abort(404)
+    db.session.commit()
+    for exc in rejected:
+        flash(f"Not uploaded: {exc.filename}: {exc.reason}", "error")
+    if not stored:
+        form.files.errors = [f"{e.filename}: {e.reason}" for e in rejected] or [
+            "Choose at least one file."]
+        return render_template("recordings/upload.html", form=form), 400
+    flash(f"Uploaded {len(stored)} recording{'s' if len(stored) > 1 else ''}; "
+          "processing has started.", "success")
+    if len(stored) == 1:
+        return redirect(url_for("recordings.detail", recording_id=stored[0].id))
+    return redirect(url_for("recordings.index"))
+
+
+def _details_from(form: RecordingUploadForm, advisor: User) -> service.CallDetails:
+    called_at = form.called_at.data
+    if called_at.tzinfo is None:
+        called_at = called_at.replace(tzinfo=dt.UTC)
+    resolved = {"yes": True, "no": False}.get(form.resolved.data)
+    return service.CallDetails(
+        advisor=advisor, called_at=called_at, direction=Direction(form.direction.data),
+        customer_ref=form.customer_ref.data or "", nps=form.nps.data, csat=form.csat.data,
+        resolved=resolved, disposition=form.disposition.data or "",
+        tags=service.parse_tags(form.tags.data or ""),
+        agent_channel=AgentChannel(form.agent_channel.data),
+    )
+
+
+@bp.get("/<int:recording_id>")
+@login_required
+def detail(recording_id: int) -> str:
+    recording = service.get_visible_recording(current_user, recording_id)
+    return render_template("recordings/detail.html", recording=recording, form=EmptyForm(),
+                           can_manage=service.can_manage(current_user, recording),
+                           step_label=step_label(recording.step))
+
+
+@bp.get("/<int:recording_id>/media")
+@login_required
+def media(recording_id: int) -> Response:
+    recording = service.get_visible_recording(current_user, recording_id)
+    try:
+        return get_storage().send(recording.storage_key, mimetype=recording.content_type)
+    except StorageError:
+        abort(404)
+
+
+@bp.get("/<int:recording_id>/waveform.json")
+@login_required
+def waveform(recording_id: int) -> Response:
+    recording = service.get_visible_recording(current_user, recording_id)
+    if not recording.waveform_key:
+        abort(404)
+    try:
+        return get_storage().send(recording.waveform_key, mimetype="application/json")
+    except StorageError:
+        abort(404)
+
+
+@bp.get("/<int:recording_id>/status.json")
+@login_required
+def status(recording_id: int) -> Response:
+    recording = service.get_visible_recording(current_user, recording_id)
+    return jsonify(status=recording.status.value, progress=recording.progress,
+                   step=step_label(recording.step) if recording.step else "",
+                   failure_reason=recording.failure_reason)
+
+
+@bp.post("/<int:recording_id>/retry")
+@login_required
+def retry(recording_id: int) -> Response:
+    recording = service.get_visible_recording(current_user, recording_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.retry_processing(recording, acting=current_user)
+    except service.NotAllowed:
+        abort(404)
+    except ValueError as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("recordings.detail", recording_id=recording.id))
+    db.session.commit()
+    flash("Processing starts again.", "success")
+    return redirect(url_for("recordings.detail", recording_id=recording.id))
+
+
+@bp.post("/<int:recording_id>/delete")
+@login_required
+def delete(recording_id: int) -> Response:
+    recording = service.get_visible_recording(current_user, recording_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.delete_recording(recording, acting=current_user)
+    except service.NotAllowed:
+        abort(404)
+    db.session.commit()
+    flash("The recording and its files are deleted.", "success")
+    return redirect(url_for("recordings.index"))
