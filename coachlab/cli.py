@@ -9,6 +9,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def serve_command(host: str, port: int) -> None:
     try:
         click.echo(f"CoachLab on http://{host}:{port}/ (worker pid {worker.pid}); "
                    "Ctrl+C stops both")
-        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
     finally:
         worker.terminate()
         try:

@@ -46,6 +46,12 @@ class UTCDateTime(sa.TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
+def str_enum(enum_cls: type, length: int = 20) -> sa.Enum:
+    """An enum column stored as its values (``"ready"``), portable across databases."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, validate_strings=True,
+                   values_callable=lambda members: [m.value for m in members])
+
+
 class Base(DeclarativeBase):
     registry = registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),

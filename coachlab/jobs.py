@@ -50,7 +50,7 @@ def job(**task_options: Any) -> Callable:
             with app.app_context():
                 return fn(*args, **kwargs)
 
-        return huey.task(name=f"{fn.__module__}.{fn.__name__}", **task_options)(in_app_context)
+        return huey.task(**task_options)(in_app_context)
 
     return decorator
 

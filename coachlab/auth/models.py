@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from coachlab.db import db, utcnow
+from coachlab.db import db, str_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
-    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id", ondelete="SET NULL"),
                                                 index=True)
     active: Mapped[bool] = mapped_column(default=True)

@@ -145,7 +145,7 @@ def _worker_is_dead(worker: str) -> bool:
     return False
 
 
-@huey.periodic_task(crontab(minute="*"), name="coachlab.recordings.requeue_stalled")
+@huey.periodic_task(crontab(minute="*"))
 def requeue_stalled() -> None:
     with huey.flask_app.app_context():
         requeue_interrupted()

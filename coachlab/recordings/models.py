@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachlab.auth.models import Team, User
-from coachlab.db import db, utcnow
+from coachlab.db import db, str_enum, utcnow
 
 
 class Direction(enum.StrEnum):
@@ -70,7 +70,7 @@ class Recording(db.Model):
 
     # the call
     called_at: Mapped[dt.datetime] = mapped_column(index=True)
-    direction: Mapped[Direction] = mapped_column(sa.Enum(Direction, native_enum=False, length=10))
+    direction: Mapped[Direction] = mapped_column(str_enum(Direction, 10))
     customer_ref: Mapped[str] = mapped_column(sa.String(120), default="")
     nps: Mapped[int | None] = mapped_column(sa.SmallInteger)
     csat: Mapped[int | None] = mapped_column(sa.SmallInteger)
@@ -90,14 +90,14 @@ class Recording(db.Model):
     sample_rate: Mapped[int]
     has_video: Mapped[bool] = mapped_column(default=False)
     agent_channel: Mapped[AgentChannel] = mapped_column(
-        sa.Enum(AgentChannel, native_enum=False, length=12), default=AgentChannel.LEFT)
+        str_enum(AgentChannel, 12), default=AgentChannel.LEFT)
 
     # derived files
     waveform_key: Mapped[str | None] = mapped_column(sa.String(255))
 
     # processing
     status: Mapped[Status] = mapped_column(
-        sa.Enum(Status, native_enum=False, length=12), default=Status.UPLOADED, index=True)
+        str_enum(Status, 12), default=Status.UPLOADED, index=True)
     step: Mapped[str] = mapped_column(sa.String(40), default="")
     progress: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
     failure_reason: Mapped[str] = mapped_column(sa.Text, default="")

@@ -1,8 +1,8 @@
 """accounts, teams, recordings
 
-Revision ID: 5cf06b9caa7e
+Revision ID: f59e7ad66a8b
 Revises: 
-Create Date: 2026-11-23 17:22:43.219915
+Create Date: 2026-11-23 17:28:45.518961
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5cf06b9caa7e'
+revision = 'f59e7ad66a8b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -48,7 +48,7 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('password_hash', sa.String(length=256), nullable=False),
-    sa.Column('role', sa.Enum('ADMIN', 'COACH', 'ADVISOR', name='role', native_enum=False, length=20), nullable=False),
+    sa.Column('role', sa.Enum('admin', 'coach', 'advisor', name='role', native_enum=False, length=20), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -67,7 +67,7 @@ def upgrade():
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('called_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('direction', sa.Enum('INBOUND', 'OUTBOUND', name='direction', native_enum=False, length=10), nullable=False),
+    sa.Column('direction', sa.Enum('inbound', 'outbound', name='direction', native_enum=False, length=10), nullable=False),
     sa.Column('customer_ref', sa.String(length=120), nullable=False),
     sa.Column('nps', sa.SmallInteger(), nullable=True),
     sa.Column('csat', sa.SmallInteger(), nullable=True),
@@ -84,9 +84,9 @@ def upgrade():
     sa.Column('channels', sa.SmallInteger(), nullable=False),
     sa.Column('sample_rate', sa.Integer(), nullable=False),
     sa.Column('has_video', sa.Boolean(), nullable=False),
-    sa.Column('agent_channel', sa.Enum('LEFT', 'RIGHT', 'MONO_MIXED', 'MONO_AGENT', name='agentchannel', native_enum=False, length=12), nullable=False),
+    sa.Column('agent_channel', sa.Enum('left', 'right', 'mono_mixed', 'mono_agent', name='agentchannel', native_enum=False, length=12), nullable=False),
     sa.Column('waveform_key', sa.String(length=255), nullable=True),
-    sa.Column('status', sa.Enum('UPLOADED', 'QUEUED', 'PROCESSING', 'READY', 'FAILED', name='status', native_enum=False, length=12), nullable=False),
+    sa.Column('status', sa.Enum('uploaded', 'queued', 'processing', 'ready', 'failed', name='status', native_enum=False, length=12), nullable=False),
     sa.Column('step', sa.String(length=40), nullable=False),
     sa.Column('progress', sa.SmallInteger(), nullable=False),
     sa.Column('failure_reason', sa.Text(), nullable=False),
