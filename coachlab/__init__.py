@@ -54,10 +54,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from coachlab.recordings.jobs import WAVEFORM_STEP
     from coachlab.recordings.pipeline import register_step
     from coachlab.recordings.views import bp as recordings_bp
+    from coachlab.transcripts.jobs import TRANSCRIBE_STEP, check_model_at_worker_start
+    from coachlab.transcripts.views import bp as transcripts_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(recordings_bp)
+    app.register_blueprint(transcripts_bp)
     register_step(app, WAVEFORM_STEP)
+    register_step(app, TRANSCRIBE_STEP)
+    app.extensions.setdefault("coachlab.worker_checks", []).append(check_model_at_worker_start)
 
     @app.get("/")
     @login_required

@@ -63,12 +63,35 @@ def serve_command(host: str, port: int) -> None:
             worker.kill()
 
 
+@click.command("transcribe")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with words and timings.")
+@click.option("--agent-channel", type=click.Choice(["left", "right", "mono"]), default="left",
+              show_default=True, help="Stereo: the advisor's channel; mono: one speaker.")
+@with_appcontext
+def transcribe_command(path: str, as_json: bool, agent_channel: str) -> None:
+    """Transcribe a recording with the configured Whisper model, as the app does."""
+    from coachlab.media import export, whisper
+    from coachlab.transcripts.jobs import model_dir
+
+    mode = "mono_mixed" if agent_channel == "mono" else agent_channel
+    try:
+        transcript = whisper.transcribe_file(
+            path, agent_channel=mode, model_dir=model_dir(current_app),
+            language=current_app.config.get("WHISPER_LANGUAGE"),
+            cpu_threads=int(current_app.config["WHISPER_THREADS"]))
+    except (whisper.WhisperModelError, whisper.TranscriptionError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(export.to_json(transcript) if as_json else export.to_text(transcript), nl=False)
+
+
 def init_app(app: Flask) -> None:
     from coachlab.demo.seed import seed_demo_command
 
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(transcribe_command)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,17 @@ def test_there_is_one_alembic_head():
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+# Made by hand in migrations, invisible to the models: the full-text search index.
+NOT_IN_MODELS = ("alembic_version", "transcript_fts", "ix_transcript_segments_text_fts")
+
+
+def _modelled(obj, name, type_, reflected, compare_to) -> bool:
+    return not (name or "").startswith(NOT_IN_MODELS)
+
+
 def test_models_match_the_migrated_schema(app):
     """The session's schema was built by the migrations; the models must agree with it."""
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": False})
-        diff = [d for d in compare_metadata(context, db.metadata)
-                if not (isinstance(d, tuple) and d[0] == "remove_table"
-                        and d[1].name == "alembic_version")]
-    assert diff == []
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": False, "include_object": _modelled})
+        assert compare_metadata(context, db.metadata) == []

@@ -92,8 +92,12 @@ class Recording(db.Model):
     agent_channel: Mapped[AgentChannel] = mapped_column(
         str_enum(AgentChannel, 12), default=AgentChannel.LEFT)
 
-    # derived files
+    # derived data
     waveform_key: Mapped[str | None] = mapped_column(sa.String(255))
+    transcribed_at: Mapped[dt.datetime | None]
+    transcript_language: Mapped[str | None] = mapped_column(sa.String(12))
+    transcript_model: Mapped[str | None] = mapped_column(sa.String(255))
+    talk_time: Mapped[dict | None] = mapped_column(sa.JSON)
 
     # processing
     status: Mapped[Status] = mapped_column(

@@ -140,10 +140,13 @@ def _details_from(form: RecordingUploadForm, advisor: User) -> service.CallDetai
 @bp.get("/<int:recording_id>")
 @login_required
 def detail(recording_id: int) -> str:
+    from coachlab.transcripts.service import LOW_CONFIDENCE, segments_of
+
     recording = service.get_visible_recording(current_user, recording_id)
     return render_template("recordings/detail.html", recording=recording, form=EmptyForm(),
                            can_manage=service.can_manage(current_user, recording),
-                           step_label=step_label(recording.step))
+                           step_label=step_label(recording.step),
+                           segments=segments_of(recording), low_confidence=LOW_CONFIDENCE)
 
 
 @bp.get("/<int:recording_id>/media")

@@ -1,0 +1,1 @@
+"""Transcripts of recordings: segments and words with times and speakers, search, exports."""
