@@ -13,6 +13,8 @@ from flask_login import current_user, login_required
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR.parent / "static"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+# Domain packages, in dependency order; each has ``init_app(app)``.
+DOMAIN_PACKAGES = ("microskills", "clips")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -63,6 +65,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_step(app, WAVEFORM_STEP)
     register_step(app, TRANSCRIBE_STEP)
     app.extensions.setdefault("coachlab.worker_checks", []).append(check_model_at_worker_start)
+
+    import importlib
+
+    for package in DOMAIN_PACKAGES:
+        importlib.import_module(package).init_app(app)
 
     @app.get("/")
     @login_required

@@ -33,4 +33,6 @@ def when(value: dt.datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(duration=duration, filesize=filesize, when=when)
-    app.jinja_env.globals.update(Status=Status)
+    from coachlab.plugins import nav_links
+
+    app.jinja_env.globals.update(Status=Status, nav_links=nav_links)

@@ -140,13 +140,17 @@ def _details_from(form: RecordingUploadForm, advisor: User) -> service.CallDetai
 @bp.get("/<int:recording_id>")
 @login_required
 def detail(recording_id: int) -> str:
+    from coachlab.plugins import recording_panels, segment_extras
     from coachlab.transcripts.service import LOW_CONFIDENCE, segments_of
 
     recording = service.get_visible_recording(current_user, recording_id)
+    segments = segments_of(recording)
     return render_template("recordings/detail.html", recording=recording, form=EmptyForm(),
                            can_manage=service.can_manage(current_user, recording),
-                           step_label=step_label(recording.step),
-                           segments=segments_of(recording), low_confidence=LOW_CONFIDENCE)
+                           step_label=step_label(recording.step), segments=segments,
+                           low_confidence=LOW_CONFIDENCE,
+                           panels=recording_panels(recording, current_user),
+                           extras=segment_extras(recording, segments, current_user))
 
 
 @bp.get("/<int:recording_id>/media")
