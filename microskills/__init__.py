@@ -1,5 +1,17 @@
-"""Conversational microskills: the AWESOME masterlist, training data and the utterance tagger."""
+"""Conversational microskills: the AWESOME masterlist, the utterance tagger, coaches'
+reviews of its tags and each advisor's microskill profile."""
 
 
 def init_app(app) -> None:
-    """Register this package's views and hooks with the app (see coachlab.plugins)."""
+    """Register views, the tagging step, transcript chips and the CLI (see coachlab.plugins)."""
+    from coachlab.plugins import NavLink, add_nav_link, add_segment_extras
+    from coachlab.recordings.pipeline import register_step
+    from microskills.cli import microskills_cli
+    from microskills.jobs import TAG_STEP
+    from microskills.views import bp, segment_tags
+
+    app.register_blueprint(bp)
+    register_step(app, TAG_STEP)
+    add_segment_extras(app, segment_tags)
+    add_nav_link(app, NavLink("microskills.advisors", "Microskills", order=30))
+    app.cli.add_command(microskills_cli)

@@ -67,6 +67,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the hand-made full-text search index out of autogenerate."""
+    return not (name or "").startswith(("transcript_fts", "ix_transcript_segments_text_fts"))
+
+
 def render_item(type_, obj, autogen_context):
     """Render CoachLab's UTCDateTime as a plain timezone-aware DateTime in migrations."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
@@ -94,6 +99,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
@@ -14,6 +15,10 @@ from coachlab.recordings.models import Recording
 from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
 
 LOW_CONFIDENCE = 0.5  # word probability under which a word is shown as uncertain
+
+_signals = Namespace()
+#: Sent with the segment after a person corrected its text or speaker (e.g. to re-tag it).
+segment_corrected = _signals.signal("segment-corrected")
 
 
 class CorrectionError(ValueError):
@@ -80,6 +85,7 @@ def correct_segment(segment: TranscriptSegment, *, text: str, speaker: str,
     segment.corrected_by = acting
     segment.corrected_at = utcnow()
     db.session.flush()
+    segment_corrected.send(segment)
 
 
 def refresh_talk_time(recording: Recording) -> None:

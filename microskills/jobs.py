@@ -1,0 +1,53 @@
+"""Tagging in the recording pipeline, and re-tagging when the tagger or a transcript changes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from coachlab.db import db
+from coachlab.jobs import job
+from coachlab.recordings.models import Recording, Status
+from coachlab.recordings.pipeline import ProgressFn, Step
+from coachlab.transcripts.models import TranscriptSegment
+from coachlab.transcripts.service import segment_corrected
+from microskills import service
+from microskills.models import RecordingSkillSummary
+from microskills.tagger import TAGGER_VERSION
+
+log = logging.getLogger(__name__)
+
+
+def _tag(recording: Recording, path: Path, progress: ProgressFn) -> None:
+    service.tag_recording(recording)
+
+
+TAG_STEP = Step(name="microskills", label="Tagging microskills", run=_tag,
+                is_done=service.is_tagged, weight=0.5)
+
+
+@job()
+def retag_recording(recording_id: int) -> None:
+    recording = db.session.get(Recording, recording_id)
+    if recording is None or recording.transcribed_at is None:
+        return
+    service.tag_recording(recording)
+    db.session.commit()
+
+
+def outdated_recordings() -> list[int]:
+    """Transcribed recordings that the current tagger version has not tagged."""
+    summary = sa.orm.aliased(RecordingSkillSummary)
+    return list(db.session.scalars(
+        sa.select(Recording.id)
+        .outerjoin(summary, summary.recording_id == Recording.id)
+        .where(Recording.status == Status.READY, Recording.transcribed_at.is_not(None),
+               sa.or_(summary.tagger_version.is_(None), summary.tagger_version != TAGGER_VERSION))
+        .order_by(Recording.id)))
+
+
+@segment_corrected.connect
+def _retag_corrected(segment: TranscriptSegment, **_) -> None:
+    service.retag_segment(segment)

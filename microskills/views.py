@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from coachlab.access import admin_required
+from coachlab.auth.models import Role, User
+from coachlab.auth.service import advisors_visible_to
+from coachlab.db import db
+from coachlab.forms import EmptyForm
+from coachlab.recordings.service import can_manage, get_visible_recording
+from coachlab.transcripts.models import TranscriptSegment
+from microskills import service
+from microskills.forms import MicroskillCreateForm, MicroskillEditForm
+from microskills.masterlist import SIGNAL_CODES, load_anti_patterns, load_signals
+from microskills.models import Microskill, UtteranceTag
+from microskills.profile import build_profile
+
+bp = Blueprint("microskills", __name__, url_prefix="/microskills", template_folder="templates")
+
+
+@bp.get("/")
+@login_required
+def masterlist() -> str:
+    form = MicroskillCreateForm() if current_user.is_admin else None
+    return render_template("microskills/masterlist.html", skills=service.all_microskills(),
+                           signals=load_signals(), anti_patterns=load_anti_patterns(), form=form)
+
+
+@bp.post("/new")
+@admin_required
+def create() -> Response | str:
+    form = MicroskillCreateForm()
+    if form.validate_on_submit():
+        try:
+            skill = service.create_microskill(
+                code=form.code.data, family=form.family.data, name=form.name.data,
+                definition=form.definition.data,
+                examples=(form.examples.data or "").splitlines())
+        except service.MicroskillError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{skill.code} added to the masterlist.", "success")
+            return redirect(url_for("microskills.masterlist"))
+    return render_template("microskills/masterlist.html", skills=service.all_microskills(),
+                           signals=load_signals(), anti_patterns=load_anti_patterns(),
+                           form=form), 400
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(code: str) -> Response | str:
+    service.ensure_masterlist()
+    skill = db.session.scalar(sa.select(Microskill).where(Microskill.code == code))
+    if skill is None:
+        abort(404)
+    form = MicroskillEditForm(obj=skill if request.method == "GET" else None)
+    if request.method == "GET":
+        form.examples.data = "\n".join(skill.examples)
+    if form.validate_on_submit():
+        service.update_microskill(skill, name=form.name.data, definition=form.definition.data,
+                                  examples=(form.examples.data or "").splitlines(),
+                                  active=form.active.data)
+        db.session.commit()
+        flash(f"{skill.code} is updated.", "success")
+        return redirect(url_for("microskills.masterlist"))
+    return render_template("microskills/edit.html", form=form, skill=skill)
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+
+@bp.get("/advisors")
+@login_required
+def advisors() -> Response | str:
+    if current_user.is_advisor:
+        return redirect(url_for("microskills.profile", advisor_id=current_user.id))
+    return render_template("microskills/advisors.html", advisors=advisors_visible_to(current_user))
+
+
+@bp.get("/advisors/<int:advisor_id>")
+@login_required
+def profile(advisor_id: int) -> str:
+    advisor = db.get_or_404(User, advisor_id)
+    if advisor.role is not Role.ADVISOR or advisor not in advisors_visible_to(current_user):
+        abort(404)
+    days = request.args.get("days", 90, type=int)
+    days = days if days in (30, 90, 365) else 90
+    result = build_profile(advisor, days=days)
+    chart = {"labels": result.trend["labels"],
+             "datasets": [{"label": code, "data": values}
+                          for code, values in result.trend["series"].items()]}
+    return render_template("microskills/profile.html", profile=result, days=days,
+                           chart_json=json.dumps(chart), names=service.skill_names(),
+                           flag_names={a.code: a.definition for a in load_anti_patterns()})
+
+
+# --- coaches' reviews on the transcript ---------------------------------------------------
+
+
+def _segment_for_review(segment_id: int) -> TranscriptSegment:
+    segment = db.get_or_404(TranscriptSegment, segment_id)
+    recording = get_visible_recording(current_user, segment.recording_id)
+    if not can_manage(current_user, recording):
+        abort(404)
+    return segment
+
+
+@bp.post("/tags/<int:tag_id>/<any(confirm, reject):verdict>")
+@login_required
+def review(tag_id: int, verdict: str) -> Response:
+    tag = db.get_or_404(UtteranceTag, tag_id)
+    _segment_for_review(tag.segment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.review_tag(tag, confirm=verdict == "confirm", acting=current_user)
+    db.session.commit()
+    return _back_to(tag.recording_id, tag.segment_id)
+
+
+@bp.post("/segments/<int:segment_id>/tags")
+@login_required
+def add(segment_id: int) -> Response:
+    segment = _segment_for_review(segment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.add_tag(segment, request.form.get("code", ""), acting=current_user)
+    except service.MicroskillError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+    return _back_to(segment.recording_id, segment.id)
+
+
+def _back_to(recording_id: int, segment_id: int) -> Response:
+    return redirect(url_for("recordings.detail", recording_id=recording_id,
+                            _anchor=f"segment-{segment_id}"))
+
+
+@bp.get("/labels.jsonl")
+@admin_required
+def labels() -> Response:
+    body = "".join(json.dumps(row) + "\n" for row in service.human_labels())
+    disposition = 'attachment; filename="microskill-labels.jsonl"'
+    return Response(body, mimetype="application/x-ndjson",
+                    headers={"Content-Disposition": disposition})
+
+
+def segment_tags(recording, segments, user) -> dict[int, str]:
+    """Tag chips under each transcript segment (a coachlab.plugins segment extra)."""
+    tags = service.tags_by_segment(recording)
+    if not tags and not can_manage(user, recording):
+        return {}
+    reviewer = can_manage(user, recording)
+    names = service.skill_names()
+    skills = service.active_microskills()
+    return {
+        seg.id: render_template("microskills/_segment_tags.html", segment=seg,
+                                tags=tags.get(seg.id, []), reviewer=reviewer, names=names,
+                                skills=skills, signal_codes=SIGNAL_CODES)
+        for seg in segments if seg.id in tags or (reviewer and seg.speaker in
+                                                   service.TAGGED_SPEAKERS)
+    }
