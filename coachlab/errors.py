@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
         from coachlab.db import db
 
         db.session.rollback()
-        return _render(500, MESSAGES[500], InternalServerError.name)
+        return _render(500, MESSAGES[500], "Server error")
 
 
 def _render(code: int, message: str, title: str | None = None):
