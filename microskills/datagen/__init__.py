@@ -1,0 +1,1 @@
+"""Hand-templated customer-service conversations for training and evaluating the tagger."""

@@ -1,0 +1,46 @@
+"""Access to the hand-templated conversation corpus and its deterministic split."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_PATH = Path(__file__).parent / "data" / "conversations.jsonl"
+
+HELDOUT_EVERY = 4
+"""Every 4th conversation (c004, c008, ...) is held out; it is generated from a separate
+phrasing bank (``datagen/bank_heldout.py``) and never used for training."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    conversation: str
+    speaker: str
+    text: str
+    skills: tuple[str, ...] = ()
+    signals: tuple[str, ...] = ()
+    flags: tuple[str, ...] = field(default=())
+
+
+def is_heldout(conversation_id: str) -> bool:
+    digits = "".join(ch for ch in conversation_id if ch.isdigit())
+    return bool(digits) and int(digits) % HELDOUT_EVERY == 0
+
+
+def iter_utterances(path: Path = DATA_PATH) -> Iterator[Utterance]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            yield Utterance(
+                d["conversation"], d["speaker"], d["text"],
+                tuple(d.get("skills", ())), tuple(d.get("signals", ())), tuple(d.get("flags", ())),
+            )
+
+
+def load_split(heldout: bool, path: Path = DATA_PATH) -> list[Utterance]:
+    """All utterances of the training (``heldout=False``) or held-out split."""
+    return [u for u in iter_utterances(path) if is_heldout(u.conversation) == heldout]
