@@ -112,7 +112,8 @@ def _encode(stereo: np.ndarray, rate: int, out_path: Path, sample_rate: int) -> 
     out_path.parent.mkdir(parents=True, exist_ok=True)
     cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
            "-f", "s16le", "-ar", str(rate), "-ac", "2", "-i", "pipe:0",
-           "-ar", str(sample_rate), *codec, "-map_metadata", "-1", str(out_path)]
+           "-ar", str(sample_rate), *codec, "-map_metadata", "-1",
+           "-fflags", "+bitexact", "-flags:a", "+bitexact", str(out_path)]
     result = subprocess.run(cmd, input=stereo.tobytes(), capture_output=True, check=False)
     if result.returncode != 0:
         raise SynthesisError(f"ffmpeg could not write {out_path}: {result.stderr.decode()}")

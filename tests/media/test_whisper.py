@@ -66,6 +66,12 @@ def test_right_channel_swaps_speakers():
     assert "confused complaint against the wizard" in text_of(t, "customer")
 
 
+def test_sequential_decoding_gives_the_same_speakers():
+    t = transcribe_file(STEREO, batch_size=0)
+    assert "confused complaint against the wizard" in text_of(t, "agent")
+    assert "horizon" in text_of(t, "customer")
+
+
 def test_segments_are_merged_in_time_order(stereo_left):
     starts = [s.start for s in stereo_left.segments]
     assert starts == sorted(starts)
