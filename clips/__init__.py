@@ -1,5 +1,29 @@
 """Clips of decisive moments: cutting, suggestions, comments, playlists and the library."""
 
+from __future__ import annotations
 
-def init_app(app) -> None:
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
     """Register this package's views and hooks with the app (see coachlab.plugins)."""
+    from clips import service
+    from clips.cli import cut_command
+    from clips.suggestions import SUGGEST_STEP
+    from clips.views import bp, cliptime, recording_panel
+    from coachlab.plugins import NavLink, add_nav_link, add_recording_panel
+    from coachlab.recordings.pipeline import register_step
+
+    # An extra rules file extending clips/rules/decisive_moments.json (env
+    # COACHLAB_CLIPS_RULES_FILE); the bundled rules always apply.
+    app.config.setdefault("CLIPS_RULES_FILE", None)
+    app.config.setdefault("CLIPS_PER_PAGE", 25)
+
+    app.register_blueprint(bp)
+    app.add_template_filter(cliptime, "cliptime")
+    add_nav_link(app, NavLink("clips.index", "Clips", order=40))
+    add_nav_link(app, NavLink("clips.playlist_index", "Playlists", order=45))
+    add_recording_panel(app, recording_panel, area="main")
+    register_step(app, SUGGEST_STEP)
+    app.cli.add_command(cut_command)
+    service.install_hooks()

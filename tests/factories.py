@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import subprocess
 from pathlib import Path
@@ -83,7 +84,10 @@ def media_file(media_dir):
 
     @functools.cache
     def make(name: str, **options) -> Path:
-        return generate_media(media_dir / name, **options)
+        # one file per name *and* options: the same name may be asked for at other lengths
+        folder = media_dir / hashlib.sha1(repr(sorted(options.items())).encode()).hexdigest()[:10]
+        folder.mkdir(exist_ok=True)
+        return generate_media(folder / name, **options)
 
     def get(name: str, **options) -> Path:
         return make(name, **{k: tuple(v) if isinstance(v, list) else v for k, v in options.items()})

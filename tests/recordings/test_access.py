@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from coachlab.auth.models import Role
 
@@ -97,8 +100,12 @@ def test_every_route_requires_login(app, client):
         if rule.endpoint in public:
             continue
         url = rule.rule
-        for arg in rule.arguments:
-            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "x")
+        for arg, converter in rule._converters.items():  # a valid value for each argument
+            if isinstance(converter, AnyConverter):
+                value = sorted(converter.items)[0]
+            else:
+                value = "1" if isinstance(converter, IntegerConverter) else "x"
+            url = re.sub(rf"<[^<>]*\b{arg}>", value, url)
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         assert response.status_code in (302, 400), (rule.endpoint, response.status_code)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from clips.models import ClipKind, Visibility
+from coachlab.forms import ModelSelectField, options
+
+KIND_CHOICES = options((k.value, k.label) for k in ClipKind)
+
+
+def microskill_choices() -> list:
+    from microskills.masterlist import load_masterlist
+
+    return options((m.code, f"{m.name} ({m.code})") for m in load_masterlist())
+
+
+def visibility_choices(allowed: list[Visibility]) -> list:
+    return options((v.value, v.label) for v in allowed)
+
+
+class ClipCreateForm(FlaskForm):
+    start = FloatField("Start (s)", validators=[InputRequired("Give the start in seconds."),
+                                                NumberRange(min=0)])
+    end = FloatField("End (s)", validators=[InputRequired("Give the end in seconds."),
+                                            NumberRange(min=0)])
+    title = StringField("Title", validators=[DataRequired("Give the clip a title."),
+                                             Length(max=200)])
+    kind = SelectField("Kind", choices=KIND_CHOICES, default=ClipKind.GOOD_MOMENT.value)
+    reason = TextAreaField("Why this moment", validators=[Optional(), Length(max=4000)])
+    microskills = SelectMultipleField("Microskills", validators=[Optional()],
+                                      description="Ctrl/Cmd-click to choose several")
+    advisor = ModelSelectField("Advisor concerned", validators=[DataRequired()])
+    visibility = SelectField("Who sees it", default=Visibility.PRIVATE.value)
+    drop_video = BooleanField("Audio only (drop the video)")
+
+
+class ClipCommentForm(FlaskForm):
+    at_second = FloatField("At second", default=0.0,
+                           validators=[InputRequired("Give the second the comment is about."),
+                                       NumberRange(min=0)])
+    body = TextAreaField("Comment", validators=[DataRequired("Write a comment."),
+                                                Length(max=4000)])
+
+
+class ClipCommentEditForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[DataRequired("Write a comment."),
+                                                Length(max=4000)])
+
+
+class PlaylistCreateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the playlist a name."),
+                                           Length(max=120)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    visibility = SelectField("Who sees it", default=Visibility.PRIVATE.value)
+    team = ModelSelectField("Team", allow_blank=True, validators=[Optional()])
+
+
+class PlaylistAddForm(FlaskForm):
+    playlist = ModelSelectField("Playlist", validators=[DataRequired("Choose a playlist.")])
+
+
+class PlaylistMoveForm(FlaskForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class ClipFilterForm(FlaskForm):
+    """Read from the query string; a GET filter needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    microskill = SelectField("Microskill", default="")
+    kind = SelectField("Kind", choices=options([("", "Any kind")] + [(k.value, k.label)
+                                                                     for k in ClipKind]),
+                       default="")
+    advisor = SelectField("Advisor", default="")
+    team = SelectField("Team", default="")

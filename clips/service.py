@@ -1,0 +1,308 @@
+"""Clips: who sees and cuts them, creating, retrying and deleting. Flushes, never commits."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import Session
+
+from clips.models import (
+    Clip,
+    ClipKind,
+    ClipMicroskill,
+    ClipStatus,
+    MomentSuggestion,
+    SuggestionStatus,
+    Visibility,
+)
+from clips.regions import DEFAULT_PAD, snap_to_words
+from coachlab.auth.models import Role, User
+from coachlab.db import db, utcnow
+from coachlab.media.transcript import Word
+from coachlab.recordings.models import Recording, Status
+from coachlab.recordings.service import NotAllowed, can_manage
+from coachlab.storage import delete_after_commit
+from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ClipError", "NotAllowed"]
+
+#: How far past the recording's stored duration an end may reach (rounding in the figures).
+END_TOLERANCE = 0.05
+#: Longest clip (s): a clip is a moment, not a call.
+MAX_CLIP_SECONDS = 15 * 60
+
+
+class ClipError(ValueError):
+    """A clip that cannot be made or changed as asked; the message is for the user."""
+
+
+# --- who may see and do what ----------------------------------------------------------------
+
+
+def team_ids(user: User) -> set[int]:
+    """The teams a user belongs to: an advisor's team, a coach's led teams."""
+    ids = {t.id for t in user.led_teams}
+    if user.team_id is not None:
+        ids.add(user.team_id)
+    return ids
+
+
+def visible_clips(user: User) -> sa.Select:
+    """Clips the user may see: private ones concern them (or they cut or coach them), team
+    ones belong to one of their teams, library ones are for everyone signed in."""
+    query = sa.select(Clip)
+    if user.role is Role.ADMIN:
+        return query
+    led = [t.id for t in user.led_teams]
+    mine = list(team_ids(user))
+    return query.where(sa.or_(
+        Clip.visibility == Visibility.LIBRARY,
+        Clip.advisor_id == user.id,
+        Clip.cut_by_id == user.id,
+        Clip.team_id.in_(led),
+        sa.and_(Clip.visibility == Visibility.TEAM, Clip.team_id.in_(mine)),
+    ))
+
+
+def get_visible_clip_or_404(user: User, clip_id: int) -> Clip:
+    clip = db.session.scalar(visible_clips(user).where(Clip.id == clip_id))
+    if clip is None:
+        abort(404)
+    return clip
+
+
+def can_cut(user: User, recording: Recording) -> bool:
+    """Coaches of the recording's team and admins; advisors on their own recordings."""
+    return can_manage(user, recording) or recording.advisor_id == user.id
+
+
+def can_manage_clip(user: User, clip: Clip) -> bool:
+    """Delete and retry: whoever cut it, the team's coaches and admins."""
+    if user.role is Role.ADMIN or (clip.cut_by_id is not None and clip.cut_by_id == user.id):
+        return True
+    return user.role is Role.COACH and clip.team_id in {t.id for t in user.led_teams}
+
+
+def visibilities_for(user: User) -> list[Visibility]:
+    """Advisors share with their team at most; coaches and admins may publish to the library."""
+    if user.role is Role.ADVISOR:
+        return [Visibility.PRIVATE, Visibility.TEAM]
+    return list(Visibility)
+
+
+def advisors_for_clip(user: User, recording: Recording) -> list[User]:
+    """Who a clip of this recording may concern: the recording's advisor, or for coaches and
+    admins any advisor of the recording's team."""
+    if not can_manage(user, recording) or recording.team_id is None:
+        return [recording.advisor]
+    others = db.session.scalars(
+        sa.select(User).where(User.role == Role.ADVISOR, User.team_id == recording.team_id,
+                              User.active.is_(True)).order_by(User.name)).all()
+    return [recording.advisor] + [a for a in others if a.id != recording.advisor_id]
+
+
+def microskill_codes() -> dict[str, str]:
+    from microskills.masterlist import load_masterlist
+
+    return {m.code: m.name for m in load_masterlist()}
+
+
+# --- creating -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ClipDetails:
+    title: str
+    kind: ClipKind = ClipKind.OTHER
+    reason: str = ""
+    microskills: list[str] = field(default_factory=list)
+    advisor: User | None = None  # default: the recording's advisor
+    visibility: Visibility = Visibility.PRIVATE
+    keep_video: bool = True
+
+
+def recording_words(recording: Recording) -> list[Word]:
+    rows = db.session.execute(
+        sa.select(TranscriptWord.start, TranscriptWord.end, TranscriptWord.word,
+                  TranscriptWord.probability)
+        .where(TranscriptWord.recording_id == recording.id)
+        .order_by(TranscriptWord.start))
+    return [Word(*row) for row in rows]
+
+
+def check_region(recording: Recording, start: float, end: float) -> None:
+    if recording.status is not Status.READY or recording.transcribed_at is None:
+        raise ClipError("This recording is not ready yet: clips can be cut once it is processed "
+                        "and transcribed.")
+    if start is None or end is None or start != start or end != end:
+        raise ClipError("Give the start and the end of the clip in seconds.")
+    if start < 0:
+        raise ClipError("The clip cannot start before the beginning of the recording.")
+    if start >= end:
+        raise ClipError(f"The clip must end after it starts (start {start:.2f} s, "
+                        f"end {end:.2f} s).")
+    if end > recording.duration_s + END_TOLERANCE:
+        raise ClipError(f"The clip ends at {end:.2f} s, beyond the end of the recording "
+                        f"({recording.duration_s:.2f} s).")
+    if end - start > MAX_CLIP_SECONDS:
+        raise ClipError(f"A clip lasts at most {MAX_CLIP_SECONDS // 60} minutes.")
+
+
+def create_clip(recording: Recording, start: float, end: float, details: ClipDetails, *,
+                acting: User, pad: float = DEFAULT_PAD) -> Clip:
+    """Check the region, snap it to word boundaries and queue the cut (after commit)."""
+    if not can_cut(acting, recording):
+        raise NotAllowed
+    check_region(recording, start, end)
+    title = " ".join(details.title.split())[:200]
+    if not title:
+        raise ClipError("Give the clip a title.")
+    codes = microskill_codes()
+    unknown = sorted(set(details.microskills) - set(codes))
+    if unknown:
+        raise ClipError(f"Unknown microskill {', '.join(unknown)}.")
+    advisor = details.advisor or recording.advisor
+    if advisor.id not in {a.id for a in advisors_for_clip(acting, recording)}:
+        raise ClipError(f"{advisor.name} is not an advisor this clip can concern.")
+    if details.visibility not in visibilities_for(acting):
+        raise ClipError("Advisors can share a clip with their team; ask a coach to put it in "
+                        "the library.")
+    start, end = snap_to_words(recording_words(recording), start, min(end, recording.duration_s),
+                               pad=pad, duration=recording.duration_s)
+    clip = Clip(
+        recording=recording, advisor=advisor, cut_by=acting, team_id=recording.team_id,
+        title=title, kind=details.kind, reason=details.reason.strip(),
+        visibility=details.visibility, start=round(start, 3), end=round(end, 3),
+        keep_video=bool(details.keep_video and recording.has_video),
+    )
+    clip.microskill_rows = [ClipMicroskill(code=c) for c in sorted(set(details.microskills))]
+    db.session.add(clip)
+    db.session.flush()
+    queue_cut(clip)
+    log.info("clip %s of recording %s [%.2f, %.2f] by %s", clip.id, recording.id, clip.start,
+             clip.end, acting.email)
+    return clip
+
+
+def queue_cut(clip: Clip) -> None:
+    from clips.jobs import cut_clip_job
+    from coachlab.jobs import enqueue_after_commit
+
+    clip.status = ClipStatus.QUEUED
+    clip.progress = 0
+    clip.failure_reason = ""
+    clip.queued_at = utcnow()
+    clip.heartbeat_at = None
+    enqueue_after_commit(cut_clip_job, clip.id)
+
+
+def retry_clip(clip: Clip, *, acting: User) -> None:
+    if not can_manage_clip(acting, clip):
+        raise NotAllowed
+    if clip.status is not ClipStatus.FAILED:
+        raise ClipError("Only a clip whose cut failed can be retried.")
+    queue_cut(clip)
+
+
+def delete_clip(clip: Clip, *, acting: User) -> None:
+    """Delete the clip, its comments and playlist places; its file goes after the commit."""
+    if not can_manage_clip(acting, clip):
+        raise NotAllowed
+    _forget(clip)
+    db.session.delete(clip)
+    db.session.flush()
+    log.info("clip %s deleted by %s", clip.id, acting.email)
+
+
+def _forget(clip: Clip) -> None:
+    if clip.storage_prefix:
+        delete_after_commit(clip.storage_prefix)
+    # a suggestion accepted as this clip may be accepted again
+    for suggestion in db.session.scalars(
+            sa.select(MomentSuggestion).where(MomentSuggestion.clip_id == clip.id)):
+        suggestion.clip_id = None
+        suggestion.status = SuggestionStatus.OPEN
+
+
+def clips_of(recording: Recording, user: User) -> list[Clip]:
+    return list(db.session.scalars(
+        visible_clips(user).where(Clip.recording_id == recording.id)
+        .order_by(Clip.start, Clip.id)))
+
+
+# --- the clip's transcript ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SliceWord:
+    start: float  # seconds from the start of the clip
+    end: float
+    word: str
+    probability: float
+
+
+@dataclass(slots=True)
+class SliceSegment:
+    speaker: str
+    start: float
+    end: float
+    text: str
+    corrected: bool
+    words: list[SliceWord] = field(default_factory=list)
+
+
+def clip_transcript(clip: Clip) -> list[SliceSegment]:
+    """The recording's transcript between the clip's start and end, timed from the clip start.
+
+    Words come from the stored transcript (no second transcription), so the slice is there
+    as soon as the clip is. A corrected segment shows its corrected text, without word times.
+    """
+    segments = db.session.scalars(
+        sa.select(TranscriptSegment)
+        .where(TranscriptSegment.recording_id == clip.recording_id,
+               TranscriptSegment.end > clip.start, TranscriptSegment.start < clip.end)
+        .order_by(TranscriptSegment.start, TranscriptSegment.position)
+        .options(sa.orm.selectinload(TranscriptSegment.words))).all()
+    length = clip.end - clip.start
+    out: list[SliceSegment] = []
+    for seg in segments:
+        def rel(t: float) -> float:
+            return round(min(max(t - clip.start, 0.0), length), 3)
+
+        words = [SliceWord(rel(w.start), rel(w.end), w.word, w.probability) for w in seg.words
+                 if w.end > clip.start and w.start < clip.end]
+        corrected = seg.is_corrected
+        if not corrected and seg.words and not words:
+            continue
+        text = seg.text if corrected or not words else " ".join(w.word.strip() for w in words)
+        out.append(SliceSegment(seg.speaker, rel(seg.start), rel(seg.end), text, corrected,
+                                [] if corrected else words))
+    return out
+
+
+# --- a recording deleted takes its clips along ----------------------------------------------
+
+
+def _delete_clips_of_deleted_recordings(session: Session, flush_context, instances) -> None:
+    """Recordings are deleted by the core, which knows nothing of clips: delete their clips
+    (and files) in the same transaction, whatever the database does with foreign keys."""
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Recording)]
+    if not gone:
+        return
+    for clip in session.scalars(sa.select(Clip).where(Clip.recording_id.in_(gone))):
+        if clip.storage_prefix:
+            delete_after_commit(clip.storage_prefix)
+        session.delete(clip)
+    for suggestion in session.scalars(
+            sa.select(MomentSuggestion).where(MomentSuggestion.recording_id.in_(gone))):
+        session.delete(suggestion)
+
+
+def install_hooks() -> None:
+    if not sa.event.contains(Session, "before_flush", _delete_clips_of_deleted_recordings):
+        sa.event.listen(Session, "before_flush", _delete_clips_of_deleted_recordings)
