@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -20,10 +21,17 @@ from flask import Flask, Response, current_app, redirect, send_file
 from werkzeug.security import safe_join
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
     pass
+
+
+def _missing(key: str) -> StorageError:
+    """The message is shown to users, so it names no internal path; the log does."""
+    log.warning("stored file %s is missing", key)
+    return StorageError("the media file is missing from storage")
 
 
 class Storage(Protocol):
@@ -88,14 +96,14 @@ class LocalStorage:
     def local_path(self, key: str) -> Iterator[Path]:
         path = self._path(key)
         if not path.is_file():
-            raise StorageError(f"the stored file {key} is missing")
+            raise _missing(key)
         yield path
 
     def send(self, key: str, *, mimetype: str | None = None, download_name: str | None = None
              ) -> Response:
         path = self._path(key)
         if not path.is_file():
-            raise StorageError(f"the stored file {key} is missing")
+            raise _missing(key)
         return send_file(path, mimetype=mimetype, conditional=True, download_name=download_name,
                          as_attachment=download_name is not None, max_age=0)
 
@@ -127,7 +135,7 @@ class S3Storage:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
         except self.client.exceptions.NoSuchKey as exc:
-            raise StorageError(f"the stored file {key} is missing") from exc
+            raise _missing(key) from exc
 
     def exists(self, key: str) -> bool:
         try:
@@ -155,7 +163,7 @@ class S3Storage:
             try:
                 self.client.download_file(self.bucket, self._key(key), os.fspath(path))
             except self.client.exceptions.ClientError as exc:
-                raise StorageError(f"the stored file {key} is missing") from exc
+                raise _missing(key) from exc
             yield path
 
     def send(self, key: str, *, mimetype: str | None = None, download_name: str | None = None

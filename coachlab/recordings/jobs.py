@@ -98,7 +98,7 @@ def _mark_failed(recording_id: int, exc: Exception) -> None:
     recording = db.session.get(Recording, recording_id)
     if recording is None:  # deleted while processing
         return
-    where = step_label(recording.step) if recording.step else "Processing"
+    where = step_label(recording.step) if recording.step else "Opening the recording"
     recording.status = Status.FAILED
     recording.failure_reason = f"{where} failed: {exc}"[:2000]
     recording.heartbeat_at = utcnow()
