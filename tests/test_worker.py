@@ -395,7 +395,7 @@ def _corrupt_file(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("damage", "reason"), [
-    (_lose_file, "Processing failed: the stored file recordings/"),
+    (_lose_file, "Opening the recording failed: the media file is missing from storage"),
     (_corrupt_file, "Drawing the waveform failed: ffmpeg could not decode the audio"),
 ], ids=["file-missing", "file-corrupt"])
 def test_failed_job_says_why_and_retry_queues_it_again(app, make_user, login, media_file,

@@ -62,8 +62,8 @@ def test_login_without_csrf_token_is_refused(client, make_user):
 def test_password_change(client, login, make_user):
     user = make_user(Role.ADVISOR)
     login(user)
-    bad = client.post_form("/account/password", {"current": "not-it-at-all", "new": "a-new-secret-1",
-                                                 "confirm": "a-new-secret-1"})
+    bad = client.post_form("/account/password", {
+        "current": "not-it-at-all", "new": "a-new-secret-1", "confirm": "a-new-secret-1"})
     assert "not correct" in bad.get_data(as_text=True)
     short = client.post_form("/account/password", {"current": PASSWORD, "new": "short",
                                                    "confirm": "short"})
