@@ -7,7 +7,7 @@ def init_app(app) -> None:
     from coachlab.plugins import NavLink, add_nav_link, add_segment_extras
     from coachlab.recordings.pipeline import register_step
     from microskills.cli import microskills_cli
-    from microskills.jobs import TAG_STEP
+    from microskills.jobs import TAG_STEP, retag_outdated_at_worker_start
     from microskills.views import bp, segment_tags
 
     app.register_blueprint(bp)
@@ -15,3 +15,4 @@ def init_app(app) -> None:
     add_segment_extras(app, segment_tags)
     add_nav_link(app, NavLink("microskills.advisors", "Microskills", order=30))
     app.cli.add_command(microskills_cli)
+    app.extensions.setdefault("coachlab.worker_checks", []).append(retag_outdated_at_worker_start)

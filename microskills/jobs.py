@@ -48,6 +48,18 @@ def outdated_recordings() -> list[int]:
         .order_by(Recording.id)))
 
 
+def retag_outdated_at_worker_start(app) -> None:
+    """When a new tagger version ships, re-tag the calls an older one tagged."""
+    from coachlab.jobs import enqueue_after_commit
+
+    ids = outdated_recordings()
+    for recording_id in ids:
+        enqueue_after_commit(retag_recording, recording_id)
+    db.session.commit()
+    if ids:
+        log.info("queued %d recording(s) for re-tagging with tagger %s", len(ids), TAGGER_VERSION)
+
+
 @segment_corrected.connect
 def _retag_corrected(segment: TranscriptSegment, **_) -> None:
     service.retag_segment(segment)

@@ -243,3 +243,14 @@ def test_cli_retag_queues_outdated_calls(setup, runner):
     db.session.expire_all()
     assert db.session.get(RecordingSkillSummary, recording.id).tagger_version == TAGGER_VERSION
     assert db.session.get(Recording, recording.id).status is Status.READY
+
+
+def test_worker_start_retags_calls_of_an_older_tagger(setup, app):
+    from microskills.jobs import retag_outdated_at_worker_start
+
+    _, recording = setup
+    db.session.get(RecordingSkillSummary, recording.id).tagger_version = "0.0.1"
+    db.session.commit()
+    retag_outdated_at_worker_start(app)
+    db.session.expire_all()
+    assert db.session.get(RecordingSkillSummary, recording.id).tagger_version == TAGGER_VERSION
