@@ -15,7 +15,7 @@ from huey import crontab
 
 from clips.models import Clip, ClipStatus
 from coachlab.db import db, utcnow
-from coachlab.jobs import huey, job
+from coachlab.jobs import claim, huey, job
 from coachlab.media.cut import CutError, cut_clip
 from coachlab.storage import StorageError, discard_on_rollback, get_storage
 
@@ -41,24 +41,8 @@ def cut_clip_job(clip_id: int) -> None:
 
 
 def _claim(clip_id: int) -> bool:
-    """Atomically take the job, so two workers never cut the same clip."""
-    stale = utcnow() - dt.timedelta(seconds=current_app.config["JOB_STALE_AFTER_S"])
-    result = db.session.execute(
-        sa.update(Clip)
-        .where(
-            Clip.id == clip_id,
-            sa.or_(
-                Clip.status == ClipStatus.QUEUED,
-                sa.and_(Clip.status == ClipStatus.PROCESSING,
-                        sa.or_(Clip.heartbeat_at.is_(None), Clip.heartbeat_at < stale)),
-            ),
-        )
-        .values(status=ClipStatus.PROCESSING, heartbeat_at=utcnow(), progress=5,
-                attempts=Clip.attempts + 1, failure_reason="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+    return claim(Clip, clip_id, queued=ClipStatus.QUEUED, processing=ClipStatus.PROCESSING,
+                 progress=5)
 
 
 def cut(clip: Clip) -> None:

@@ -8,18 +8,20 @@ plain functions taking ids, decorated with :func:`job`, and are enqueued with
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from coachlab.db import db
+from coachlab.db import db, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +73,26 @@ def _send_pending(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_pending(session: Session, previous_transaction) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+def claim(model: type, row_id: int, *, queued: Any, processing: Any, **values: Any) -> bool:
+    """Atomically move a queued row (or a processing one whose heartbeat went stale) to
+    processing, so that two workers never run the same job. ``model`` needs ``id``,
+    ``status``, ``heartbeat_at``, ``attempts`` and ``failure_reason`` columns."""
+    stale = utcnow() - dt.timedelta(seconds=current_app.config["JOB_STALE_AFTER_S"])
+    result = db.session.execute(
+        sa.update(model)
+        .where(
+            model.id == row_id,
+            sa.or_(
+                model.status == queued,
+                sa.and_(model.status == processing,
+                        sa.or_(model.heartbeat_at.is_(None), model.heartbeat_at < stale)),
+            ),
+        )
+        .values(status=processing, heartbeat_at=utcnow(), attempts=model.attempts + 1,
+                failure_reason="", **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1

@@ -13,7 +13,7 @@ from flask import current_app
 from huey import crontab
 
 from coachlab.db import db, utcnow
-from coachlab.jobs import enqueue_after_commit, huey, job
+from coachlab.jobs import claim, enqueue_after_commit, huey, job
 from coachlab.media.waveform import compute_waveform
 from coachlab.recordings.models import Recording, Status
 from coachlab.recordings.pipeline import ProgressReporter, Step, pipeline_steps, step_label
@@ -53,24 +53,8 @@ def process_recording(recording_id: int) -> None:
 
 
 def _claim(recording_id: int) -> bool:
-    """Atomically take the job, so two workers never process the same recording."""
-    stale = utcnow() - dt.timedelta(seconds=current_app.config["JOB_STALE_AFTER_S"])
-    result = db.session.execute(
-        sa.update(Recording)
-        .where(
-            Recording.id == recording_id,
-            sa.or_(
-                Recording.status == Status.QUEUED,
-                sa.and_(Recording.status == Status.PROCESSING,
-                        sa.or_(Recording.heartbeat_at.is_(None), Recording.heartbeat_at < stale)),
-            ),
-        )
-        .values(status=Status.PROCESSING, heartbeat_at=utcnow(), worker_id=worker_id(),
-                attempts=Recording.attempts + 1, failure_reason="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+    return claim(Recording, recording_id, queued=Status.QUEUED, processing=Status.PROCESSING,
+                 worker_id=worker_id())
 
 
 def run_pipeline(recording: Recording) -> None:
