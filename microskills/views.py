@@ -100,11 +100,12 @@ def profile(advisor_id: int) -> str:
     days = request.args.get("days", 90, type=int)
     days = days if days in (30, 90, 365) else 90
     result = build_profile(advisor, days=days)
+    names = service.skill_names()
     chart = {"labels": result.trend["labels"],
-             "datasets": [{"label": code, "data": values}
+             "datasets": [{"label": names.get(code, code), "data": values}
                           for code, values in result.trend["series"].items()]}
     return render_template("microskills/profile.html", profile=result, days=days,
-                           chart_json=json.dumps(chart), names=service.skill_names(),
+                           chart_json=json.dumps(chart), names=names,
                            flag_names={a.code: a.definition for a in load_anti_patterns()})
 
 
