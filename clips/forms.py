@@ -19,9 +19,10 @@ KIND_CHOICES = options((k.value, k.label) for k in ClipKind)
 
 
 def microskill_choices() -> list:
-    from microskills.masterlist import load_masterlist
+    """The active microskills, as admins keep the masterlist."""
+    from microskills.service import active_microskills
 
-    return options((m.code, f"{m.name} ({m.code})") for m in load_masterlist())
+    return options((m.code, f"{m.name} ({m.code})") for m in active_microskills())
 
 
 def visibility_choices(allowed: list[Visibility]) -> list:

@@ -107,9 +107,10 @@ def advisors_for_clip(user: User, recording: Recording) -> list[User]:
 
 
 def microskill_codes() -> dict[str, str]:
-    from microskills.masterlist import load_masterlist
+    """The active microskills of the masterlist as admins keep it, code -> name."""
+    from microskills.service import active_microskills
 
-    return {m.code: m.name for m in load_masterlist()}
+    return {m.code: m.name for m in active_microskills()}
 
 
 # --- creating -------------------------------------------------------------------------------
