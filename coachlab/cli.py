@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import sys
 
@@ -51,6 +52,8 @@ def worker_command(threads: int | None) -> None:
 def serve_command(host: str, port: int) -> None:
     """Serve the web app with a job worker beside it (one laptop, no services)."""
     worker = subprocess.Popen([sys.executable, "-m", "coachlab.cli", "worker"])
+    # a SIGTERM (systemd, timeout, docker stop) must also stop the worker: exit via finally
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         click.echo(f"CoachLab on http://{host}:{port}/ (worker pid {worker.pid}); "
                    "Ctrl+C stops both")
