@@ -38,7 +38,8 @@ def index() -> str:
     teams = teams_visible_to(current_user)
     form.advisor.choices = options([("", "All advisors")] + [(str(a.id), a.name) for a in advisors])
     form.team.choices = options([("", "All teams")] + [(str(t.id), t.name) for t in teams])
-    query = service.visible_recordings(current_user)
+    query = service.visible_recordings(current_user).options(
+        sa.orm.selectinload(Recording.tags), sa.orm.joinedload(Recording.advisor))
     if form.validate():
         query = _apply_filters(query, form)
     page = db.paginate(query, per_page=current_app.config["RECORDINGS_PER_PAGE"],
