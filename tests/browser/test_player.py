@@ -119,7 +119,9 @@ def test_sign_in_with_the_keyboard_only(page, live_server, advisors):
         return page.evaluate("() => { const e = document.activeElement; "
                              "return e.id || e.tagName.toLowerCase() + ':' + (e.type || ''); }")
 
-    assert focused() == "email"  # autofocus
+    # autofocus: the browser applies it once the page has loaded
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'email'")
+    assert focused() == "email"
     page.keyboard.type(ada.email)
     page.keyboard.press("Tab")
     assert focused() == "password"
