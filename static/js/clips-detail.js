@@ -10,6 +10,7 @@
     media.addEventListener("timeupdate", follow);
     media.addEventListener("seeked", follow);
     at.addEventListener("input", () => { followPlayer = false; });
+    if (media.currentTime > 0) follow();  // the player may have moved before this script ran
   }
 
   document.addEventListener("click", (event) => {

@@ -57,6 +57,7 @@ def media_time(page) -> float:
 
 
 def seek(page, seconds: float) -> None:
+    page.wait_for_function("() => document.getElementById('media').readyState >= 1")
     page.evaluate("""(t) => new Promise((resolve) => { const m = document.getElementById('media');
         m.pause(); m.addEventListener('seeked', resolve, {once: true}); m.currentTime = t; })""",
                   seconds)
