@@ -45,6 +45,16 @@ class ClipCreateForm(FlaskForm):
     drop_video = BooleanField("Audio only (drop the video)")
 
 
+class ClipEditForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give the clip a title."),
+                                             Length(max=200)])
+    kind = SelectField("Kind", choices=KIND_CHOICES)
+    reason = TextAreaField("Why this moment", validators=[Optional(), Length(max=4000)])
+    microskills = SelectMultipleField("Microskills", validators=[Optional()],
+                                      description="Ctrl/Cmd-click to choose several")
+    visibility = SelectField("Who sees it")
+
+
 class ClipCommentForm(FlaskForm):
     at_second = FloatField("At second", default=0.0,
                            validators=[InputRequired("Give the second the comment is about."),

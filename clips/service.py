@@ -190,6 +190,28 @@ def create_clip(recording: Recording, start: float, end: float, details: ClipDet
     return clip
 
 
+def update_clip(clip: Clip, *, title: str, kind: ClipKind, reason: str,
+                microskills: list[str], visibility: Visibility, acting: User) -> None:
+    """Change what a clip says about the moment; its region and file stay."""
+    if not can_manage_clip(acting, clip):
+        raise NotAllowed
+    title = " ".join(title.split())[:200]
+    if not title:
+        raise ClipError("Give the clip a title.")
+    unknown = sorted(set(microskills) - set(microskill_codes()) - set(clip.microskills))
+    if unknown:
+        raise ClipError(f"Unknown microskill {', '.join(unknown)}.")
+    if visibility not in visibilities_for(acting) and visibility is not clip.visibility:
+        raise ClipError("Advisors can share a clip with their team; ask a coach to put it in "
+                        "the library.")
+    clip.title = title
+    clip.kind = kind
+    clip.reason = reason.strip()
+    clip.microskills = microskills
+    clip.visibility = visibility
+    db.session.flush()
+
+
 def queue_cut(clip: Clip) -> None:
     from clips.jobs import cut_clip_job
     from coachlab.jobs import enqueue_after_commit

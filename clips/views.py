@@ -23,6 +23,7 @@ from clips.forms import (
     ClipCommentEditForm,
     ClipCommentForm,
     ClipCreateForm,
+    ClipEditForm,
     ClipFilterForm,
     PlaylistAddForm,
     PlaylistCreateForm,
@@ -195,8 +196,51 @@ def detail(clip_id: int) -> str:
         comment_form=ClipCommentForm(formdata=None), edit_form=ClipCommentEditForm(formdata=None),
         action_form=EmptyForm(), playlist_form=_playlist_add_form(),
         can_manage=service.can_manage_clip(current_user, clip),
+        clip_edit_form=_clip_edit_form(clip) if service.can_manage_clip(current_user, clip)
+        else None,
         recording_visible=recording_visible, microskill_names=names,
         share_url=url_for("clips.detail", clip_id=clip.id, _external=True))
+
+
+def _clip_edit_form(clip: Clip, *, formdata=None) -> ClipEditForm:
+    form = ClipEditForm(formdata=formdata, obj=None if formdata else clip)
+    choices = microskill_choices()
+    known = {c.value for c in choices}
+    # a microskill an admin since switched off stays selectable on the clips that have it
+    form.microskills.choices = choices + options((c, c) for c in clip.microskills
+                                                 if c not in known)
+    allowed = service.visibilities_for(current_user)
+    if clip.visibility not in allowed:
+        allowed = [*allowed, clip.visibility]
+    form.visibility.choices = visibility_choices(allowed)
+    if formdata is None:
+        form.kind.data = clip.kind.value
+        form.visibility.data = clip.visibility.value
+        form.microskills.data = clip.microskills
+    return form
+
+
+@bp.post("/clips/<int:clip_id>/edit")
+@login_required
+def edit(clip_id: int) -> Response:
+    clip = _clip(clip_id)
+    if not service.can_manage_clip(current_user, clip):
+        abort(404)
+    form = _clip_edit_form(clip, formdata=request.form)
+    if not form.validate_on_submit():
+        flash("The clip was not changed: " + _errors(form), "error")
+        return redirect(url_for("clips.detail", clip_id=clip.id))
+    try:
+        service.update_clip(clip, title=form.title.data, kind=ClipKind(form.kind.data),
+                            reason=form.reason.data or "", microskills=form.microskills.data,
+                            visibility=Visibility(form.visibility.data), acting=current_user)
+    except service.ClipError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("The clip is updated.", "success")
+    return redirect(url_for("clips.detail", clip_id=clip.id))
 
 
 @bp.get("/clips/<int:clip_id>/media")
