@@ -11,7 +11,12 @@ def init_app(app: Flask) -> None:
     from clips.cli import cut_command
     from clips.suggestions import SUGGEST_STEP
     from clips.views import bp, cliptime, recording_panel
-    from coachlab.plugins import NavLink, add_nav_link, add_recording_panel
+    from coachlab.plugins import (
+        NavLink,
+        add_evidence_source,
+        add_nav_link,
+        add_recording_panel,
+    )
     from coachlab.recordings.pipeline import register_step
 
     # An extra rules file extending clips/rules/decisive_moments.json (env
@@ -24,6 +29,7 @@ def init_app(app: Flask) -> None:
     add_nav_link(app, NavLink("clips.index", "Clips", order=40))
     add_nav_link(app, NavLink("clips.playlist_index", "Playlists", order=45))
     add_recording_panel(app, recording_panel, area="main")
+    add_evidence_source(app, service.clip_evidence)
     register_step(app, SUGGEST_STEP)
     app.cli.add_command(cut_command)
     service.install_hooks()

@@ -252,6 +252,31 @@ def _forget(clip: Clip) -> None:
         suggestion.status = SuggestionStatus.OPEN
 
 
+def clip_evidence(advisor: User, codes: list[str], viewer: User) -> dict:
+    """Ready clips of ``advisor`` that show each microskill, as the viewer may see them
+    (the evidence source behind the microskill profile; see coachlab.plugins)."""
+    from flask import url_for
+
+    from coachlab.plugins import EvidenceLink
+
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        visible_clips(viewer)
+        .add_columns(ClipMicroskill.code)
+        .join(ClipMicroskill, ClipMicroskill.clip_id == Clip.id)
+        .where(Clip.advisor_id == advisor.id, Clip.status == ClipStatus.READY,
+               ClipMicroskill.code.in_(codes))
+        .order_by(Clip.created_at.desc()))
+    found: dict[str, list] = {}
+    for clip, code in rows:
+        if len(found.setdefault(code, [])) < 3:
+            found[code].append(EvidenceLink(title=clip.title,
+                                            url=url_for("clips.detail", clip_id=clip.id),
+                                            note=clip.kind.label))
+    return found
+
+
 def clips_of(recording: Recording, user: User) -> list[Clip]:
     return list(db.session.scalars(
         visible_clips(user).where(Clip.recording_id == recording.id)

@@ -59,3 +59,28 @@ def segment_extras(recording: Recording, segments: list, user: User) -> dict[int
         for segment_id, html in extras(recording, segments, user).items():
             merged.setdefault(segment_id, []).append(Markup(html))
     return merged
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLink:
+    """A piece of evidence for a microskill, e.g. a clip that shows it."""
+
+    title: str
+    url: str
+    note: str = ""
+
+
+# (advisor, microskill codes, viewing user) -> {code: [links]}
+EvidenceFn = Callable[[User, list[str], User], dict[str, list[EvidenceLink]]]
+
+
+def add_evidence_source(app: Flask, source: EvidenceFn) -> None:
+    app.extensions.setdefault("coachlab.evidence_sources", []).append(source)
+
+
+def evidence_for(advisor: User, codes: list[str], viewer: User) -> dict[str, list[EvidenceLink]]:
+    found: dict[str, list[EvidenceLink]] = {}
+    for source in current_app.extensions.get("coachlab.evidence_sources", []):
+        for code, links in source(advisor, codes, viewer).items():
+            found.setdefault(code, []).extend(links)
+    return found

@@ -20,6 +20,7 @@ from coachlab.auth.models import Role, User
 from coachlab.auth.service import advisors_visible_to
 from coachlab.db import db
 from coachlab.forms import EmptyForm
+from coachlab.plugins import evidence_for
 from coachlab.recordings.service import can_manage, get_visible_recording
 from coachlab.transcripts.models import TranscriptSegment
 from microskills import service
@@ -104,7 +105,9 @@ def profile(advisor_id: int) -> str:
     chart = {"labels": result.trend["labels"],
              "datasets": [{"label": names.get(code, code), "data": values}
                           for code, values in result.trend["series"].items()]}
+    picked = [p.rate.code for p in result.strengths + result.improvements]
     return render_template("microskills/profile.html", profile=result, days=days,
+                           evidence=evidence_for(advisor, picked, current_user),
                            chart_json=json.dumps(chart), names=names,
                            flag_names={a.code: a.definition for a in load_anti_patterns()})
 
