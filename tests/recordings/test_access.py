@@ -111,3 +111,26 @@ def test_every_route_requires_login(app, client):
         assert response.status_code in (302, 400), (rule.endpoint, response.status_code)
         if response.status_code == 302:
             assert "/login" in response.headers["Location"], rule.endpoint
+
+
+def test_deleting_a_recording_removes_everything_derived_from_it(client, login, world, app):
+    """Foreign keys cascade on SQLite too (it ignores them unless told otherwise)."""
+    import sqlalchemy as sa
+
+    from coachlab.db import db
+    from coachlab.media.transcript import Segment, Transcript, Word
+    from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
+    from coachlab.transcripts.service import store_transcript
+
+    people, recording = world
+    store_transcript(recording, Transcript(1.0, "en", [Segment(
+        0.0, 0.5, "agent", "Hello there", words=[Word(0.0, 0.2, "Hello", 0.9),
+                                                   Word(0.25, 0.5, "there", 0.9)])]),
+        model="test")
+    db.session.commit()
+    login(people["coach"])
+    assert client.post_form(f"/recordings/{recording.id}/delete").status_code == 302
+    for model in (TranscriptSegment, TranscriptWord):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model
+    assert "Hello" not in client.get("/search?q=hello").get_data(as_text=True).split(
+        "<main")[1]
