@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -171,12 +172,14 @@ def segment_tags(recording, segments, user) -> dict[int, str]:
     if not tags and not can_manage(user, recording):
         return {}
     reviewer = can_manage(user, recording)
-    names = service.skill_names()
-    skills = service.active_microskills()
+    everything = service.all_microskills()
+    skills = [m for m in everything if m.active]
+    names = {m.code: m.name for m in everything}
+    # one template, loaded once: a long call has hundreds of segments
+    template = current_app.jinja_env.get_template("microskills/_segment_tags.html")
     return {
-        seg.id: render_template("microskills/_segment_tags.html", segment=seg,
-                                tags=tags.get(seg.id, []), reviewer=reviewer, names=names,
-                                skills=skills, signal_codes=SIGNAL_CODES)
+        seg.id: template.render(segment=seg, tags=tags.get(seg.id, []), reviewer=reviewer,
+                                names=names, skills=skills, signal_codes=SIGNAL_CODES)
         for seg in segments if seg.id in tags or (reviewer and seg.speaker in
                                                    service.TAGGED_SPEAKERS)
     }
