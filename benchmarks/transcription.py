@@ -174,7 +174,7 @@ class AppPipeline:
     def measure(self, name: str, calls: list[Call], repeat: int = 1) -> Result:
         from coachlab.auth.models import User
         from coachlab.db import db
-        from coachlab.recordings.jobs import process_recording
+        from coachlab.jobs import run_job
         from coachlab.recordings.models import Recording, Status
         from coachlab.recordings.service import CallDetails, store_upload
         from coachlab.transcripts.service import load_transcript
@@ -191,7 +191,7 @@ class AppPipeline:
                             advisor=advisor, called_at=self.called_at), uploaded_by=advisor)
                     db.session.commit()
                     started, started_cpu = time.perf_counter(), time.process_time()
-                    process_recording.call_local(recording.id)
+                    run_job.call_local("recording.process", "recordings", recording.id)
                     best_wall = min(best_wall, time.perf_counter() - started)
                     best_cpu = min(best_cpu, time.process_time() - started_cpu)
                     db.session.expire_all()  # the job ran in its own app context and session

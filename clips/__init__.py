@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this package's views and hooks with the app (see coachlab.plugins)."""
-    from clips import service
+    from clips import jobs, service
     from clips.cli import cut_command
     from clips.suggestions import SUGGEST_STEP
     from clips.views import bp, cliptime, recording_panel
@@ -31,5 +31,6 @@ def init_app(app: Flask) -> None:
     add_recording_panel(app, recording_panel, area="main")
     add_evidence_source(app, service.clip_evidence)
     register_step(app, SUGGEST_STEP)
+    jobs.init_app(app)
     app.cli.add_command(cut_command)
     service.install_hooks()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachlab.auth.models import Team, User
 from coachlab.db import db, str_enum, utcnow
+from coachlab.jobs import JobState, JobStatus
 from coachlab.recordings.models import Recording
 
 
@@ -49,11 +50,7 @@ class Visibility(enum.StrEnum):
         return {"private": "Private", "team": "Team", "library": "Library"}[self.value]
 
 
-class ClipStatus(enum.StrEnum):
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    READY = "ready"
-    FAILED = "failed"
+ClipStatus = JobStatus  # a clip's cut job state
 
 
 class SuggestionStatus(enum.StrEnum):
@@ -72,7 +69,7 @@ class ClipMicroskill(db.Model):
     code: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
 
 
-class Clip(db.Model):
+class Clip(JobState, db.Model):
     __tablename__ = "clips"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,14 +99,7 @@ class Clip(db.Model):
     duration_s: Mapped[float | None]
     size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
 
-    # the cut job
-    status: Mapped[ClipStatus] = mapped_column(
-        str_enum(ClipStatus, 12), default=ClipStatus.QUEUED, index=True)
-    progress: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
-    failure_reason: Mapped[str] = mapped_column(sa.Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
-    queued_at: Mapped[dt.datetime | None]
-    heartbeat_at: Mapped[dt.datetime | None]
+    # the cut job's state: the JobState columns
 
     recording: Mapped[Recording] = relationship()
     advisor: Mapped[User] = relationship(foreign_keys=[advisor_id])

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import Session
 
+from clips.jobs import queue_cut
 from clips.models import (
     Clip,
     ClipKind,
@@ -20,7 +21,7 @@ from clips.models import (
 )
 from clips.regions import DEFAULT_PAD, snap_to_words
 from coachlab.auth.models import Role, User
-from coachlab.db import db, utcnow
+from coachlab.db import db
 from coachlab.media.transcript import Word
 from coachlab.recordings.models import Recording, Status
 from coachlab.recordings.service import NotAllowed, can_manage
@@ -210,18 +211,6 @@ def update_clip(clip: Clip, *, title: str, kind: ClipKind, reason: str,
     clip.microskills = microskills
     clip.visibility = visibility
     db.session.flush()
-
-
-def queue_cut(clip: Clip) -> None:
-    from clips.jobs import cut_clip_job
-    from coachlab.jobs import enqueue_after_commit
-
-    clip.status = ClipStatus.QUEUED
-    clip.progress = 0
-    clip.failure_reason = ""
-    clip.queued_at = utcnow()
-    clip.heartbeat_at = None
-    enqueue_after_commit(cut_clip_job, clip.id)
 
 
 def retry_clip(clip: Clip, *, acting: User) -> None:

@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return db.session.get(User, int(user_id))
 
     from coachlab.auth.views import bp as auth_bp
+    from coachlab.recordings import jobs as recording_jobs
     from coachlab.recordings.jobs import WAVEFORM_STEP
     from coachlab.recordings.pipeline import register_step
     from coachlab.recordings.views import bp as recordings_bp
@@ -63,6 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(recordings_bp)
     app.register_blueprint(transcripts_bp)
+    recording_jobs.init_app(app)
     register_step(app, WAVEFORM_STEP)
     register_step(app, TRANSCRIBE_STEP)
     app.extensions.setdefault("coachlab.worker_checks", []).append(check_model_at_worker_start)

@@ -40,14 +40,9 @@ def list_command(as_json: bool) -> None:
 @microskills_cli.command("retag")
 def retag_command() -> None:
     """Queue re-tagging of every call the current tagger version has not tagged."""
-    from coachlab.db import db
-    from coachlab.jobs import enqueue_after_commit
-    from microskills.jobs import outdated_recordings, retag_recording
+    from microskills.jobs import queue_retagging
 
-    ids = outdated_recordings()
-    for recording_id in ids:
-        enqueue_after_commit(retag_recording, recording_id)
-    db.session.commit()
+    ids = queue_retagging()
     click.echo(f"Queued {len(ids)} recording(s) for re-tagging.")
 
 

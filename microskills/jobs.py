@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from coachlab.db import db
-from coachlab.jobs import job
+from coachlab.recordings.jobs import queue_processing
 from coachlab.recordings.models import Recording, Status
 from coachlab.recordings.pipeline import ProgressFn, Step
 from coachlab.transcripts.models import TranscriptSegment
@@ -28,15 +28,6 @@ TAG_STEP = Step(name="microskills", label="Tagging microskills", run=_tag,
                 is_done=service.is_tagged, weight=0.5)
 
 
-@job()
-def retag_recording(recording_id: int) -> None:
-    recording = db.session.get(Recording, recording_id)
-    if recording is None or recording.transcribed_at is None:
-        return
-    service.tag_recording(recording)
-    db.session.commit()
-
-
 def outdated_recordings() -> list[int]:
     """Transcribed recordings that the current tagger version has not tagged."""
     summary = sa.orm.aliased(RecordingSkillSummary)
@@ -48,16 +39,21 @@ def outdated_recordings() -> list[int]:
         .order_by(Recording.id)))
 
 
-def retag_outdated_at_worker_start(app) -> None:
-    """When a new tagger version ships, re-tag the calls an older one tagged."""
-    from coachlab.jobs import enqueue_after_commit
-
+def queue_retagging() -> list[int]:
+    """Re-queue the processing job of every call an older tagger version tagged: the
+    pipeline skips the steps that are done, so only tagging (and what follows it) runs."""
     ids = outdated_recordings()
-    for recording_id in ids:
-        enqueue_after_commit(retag_recording, recording_id)
+    for recording in db.session.scalars(sa.select(Recording).where(Recording.id.in_(ids))):
+        queue_processing(recording)
     db.session.commit()
     if ids:
         log.info("queued %d recording(s) for re-tagging with tagger %s", len(ids), TAGGER_VERSION)
+    return ids
+
+
+def retag_outdated_at_worker_start(app) -> None:
+    """When a new tagger version ships, re-tag the calls an older one tagged."""
+    queue_retagging()
 
 
 @segment_corrected.connect

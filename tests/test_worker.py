@@ -27,9 +27,8 @@ import sqlalchemy as sa
 
 from coachlab.auth.models import Role
 from coachlab.db import db, utcnow
-from coachlab.jobs import huey
+from coachlab.jobs import RUN_JOB_TASK, claim, huey, requeue_lost, run_job
 from coachlab.media.ffmpeg import ffmpeg_exe
-from coachlab.recordings.jobs import _claim, process_recording, requeue_interrupted
 from coachlab.recordings.models import AgentChannel, Recording, Status
 from coachlab.storage import get_storage
 from tests.conftest import TEST_REDIS_URL
@@ -192,7 +191,8 @@ def set_row(recording_id: int, **values) -> None:
 def processing_jobs(queue) -> list:
     """Pending recording jobs; the scheduler may also have queued a periodic sweep, when a
     minute turned during the test, which is not what these tests are about."""
-    return [t for t in queue.pending() if t.name.endswith("process_recording")]
+    return [t for t in queue.pending()
+            if t.name == RUN_JOB_TASK and t.args[0] == "recording.process"]
 
 
 # --- the happy path -----------------------------------------------------------------------
@@ -210,7 +210,8 @@ def test_upload_is_processed_by_a_real_worker(app, make_user, login, media_file,
     recording = db.session.scalars(sa.select(Recording)).one()
     # nothing ran inline: the job waits on the real queue (SQLite file or Redis)
     assert recording.status is Status.QUEUED and recording.waveform_key is None
-    assert [t.args for t in processing_jobs(queue)] == [(recording.id,)]
+    assert [t.args for t in processing_jobs(queue)] == [("recording.process", "recordings",
+                                                         recording.id)]
 
     worker = start_worker()
     recording = wait_until_settled(recording.id, worker)
@@ -262,7 +263,7 @@ def test_worker_start_requeues_the_job_of_a_worker_that_died(app, make_user, mak
 
     assert_ready_with_waveform(recording, worker)
     assert recording.attempts == 2
-    assert f"Re-queued interrupted recordings: [{orphan.id}]" in worker.log()
+    assert f"Re-queued interrupted recording.process jobs: [{orphan.id}]" in worker.log()
     busy = fresh(busy.id)
     assert busy.status is Status.PROCESSING and busy.waveform_key is None
     assert busy.worker_id == f"{socket.gethostname()}:{os.getpid()}" and busy.attempts == 1
@@ -285,7 +286,7 @@ def test_stale_heartbeat_and_lost_messages_are_requeued(app, make_user, make_rec
     set_row(rows["lost_message"], status=Status.QUEUED, queued_at=old)
     set_row(rows["queued"], status=Status.QUEUED, queued_at=now)
 
-    requeued = requeue_interrupted()
+    requeued = requeue_lost().get("recording.process", [])
 
     assert sorted(requeued) == sorted([rows["stale"], rows["lost_message"]])
     statuses = {name: fresh(i).status for name, i in rows.items()}
@@ -293,11 +294,10 @@ def test_stale_heartbeat_and_lost_messages_are_requeued(app, make_user, make_rec
                         "dead_but_fresh": Status.PROCESSING, "lost_message": Status.QUEUED,
                         "queued": Status.QUEUED}
     assert fresh(rows["stale"]).worker_id == "" and fresh(rows["stale"]).heartbeat_at is None
-    pending = queue.pending()
-    assert all(isinstance(t, process_recording.task_class) for t in pending)
-    assert sorted(t.args for t in pending) == sorted([(rows["stale"],), (rows["lost_message"],)])
+    pending = processing_jobs(queue)
+    assert sorted(t.args[2] for t in pending) == sorted([rows["stale"], rows["lost_message"]])
 
-    assert requeue_interrupted(at_worker_start=True) == [rows["dead_but_fresh"]]
+    assert requeue_lost(at_worker_start=True) == {"recording.process": [rows["dead_but_fresh"]]}
 
 
 def test_a_claimed_fresh_job_is_not_processed_twice(app, make_user, make_recording, queue):
@@ -308,7 +308,8 @@ def test_a_claimed_fresh_job_is_not_processed_twice(app, make_user, make_recordi
     set_row(recording.id, status=Status.PROCESSING, heartbeat_at=utcnow(), attempts=1,
             worker_id=other)
 
-    process_recording.call_local(recording.id)  # a duplicate message for the same recording
+    # a duplicate message for the same recording
+    run_job.call_local("recording.process", "recordings", recording.id)
 
     recording = fresh(recording.id)
     assert recording.status is Status.PROCESSING and recording.worker_id == other
@@ -328,7 +329,7 @@ def test_claim_is_atomic_under_concurrent_workers(app, make_user, make_recording
         try:
             with app.app_context():
                 barrier.wait()
-                results.append(_claim(recording_id))
+                results.append(claim(Recording, recording_id))
         except BaseException as exc:  # reported below, not lost in the thread
             errors.append(exc)
 
@@ -385,7 +386,7 @@ def test_sigkilled_worker_job_is_finished_by_the_next_worker(app, make_user, que
 
     assert_ready_with_waveform(recording, successor)
     assert recording.attempts == 2
-    assert f"Re-queued interrupted recordings: [{recording.id}]" in successor.log()
+    assert f"Re-queued interrupted recording.process jobs: [{recording.id}]" in successor.log()
     assert recording.duration_s == pytest.approx(minutes * 60, rel=0.01)
 
 

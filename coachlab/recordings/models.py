@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachlab.auth.models import Team, User
 from coachlab.db import db, str_enum, utcnow
+from coachlab.jobs import JobState, JobStatus
 
 
 class Direction(enum.StrEnum):
@@ -33,12 +34,7 @@ class AgentChannel(enum.StrEnum):
         }[self.value]
 
 
-class Status(enum.StrEnum):
-    UPLOADED = "uploaded"
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    READY = "ready"
-    FAILED = "failed"
+Status = JobStatus  # a recording's processing job state
 
 
 recording_tags = sa.Table(
@@ -57,7 +53,7 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(sa.String(60), unique=True)
 
 
-class Recording(db.Model):
+class Recording(JobState, db.Model):
     __tablename__ = "recordings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,21 +95,17 @@ class Recording(db.Model):
     transcript_model: Mapped[str | None] = mapped_column(sa.String(255))
     talk_time: Mapped[dict | None] = mapped_column(sa.JSON)
 
-    # processing
-    status: Mapped[Status] = mapped_column(
-        str_enum(Status, 12), default=Status.UPLOADED, index=True)
-    step: Mapped[str] = mapped_column(sa.String(40), default="")
-    progress: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
-    failure_reason: Mapped[str] = mapped_column(sa.Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
-    queued_at: Mapped[dt.datetime | None]
-    heartbeat_at: Mapped[dt.datetime | None]
-    worker_id: Mapped[str] = mapped_column(sa.String(120), default="")
+    # processing (the job-state columns come from JobState)
+    step: Mapped[str] = mapped_column(sa.String(40), default="")  # the pipeline step running
 
     advisor: Mapped[User] = relationship(foreign_keys=[advisor_id])
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
     team: Mapped[Team | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=recording_tags, order_by=Tag.name)
+
+    def reset_job_state(self) -> None:
+        super().reset_job_state()
+        self.step = ""
 
     @property
     def is_dual_channel(self) -> bool:

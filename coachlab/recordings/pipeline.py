@@ -7,14 +7,12 @@ its result already exists, so a retried or re-queued job resumes where it stoppe
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from coachlab.db import db, utcnow
 from coachlab.recordings.models import Recording
 
 ProgressFn = Callable[[float], None]
@@ -42,27 +40,3 @@ def pipeline_steps() -> list[Step]:
 
 def step_label(name: str) -> str:
     return next((s.label for s in pipeline_steps() if s.name == name), name)
-
-
-class ProgressReporter:
-    """Writes a step's progress to the row (which is also the job's heartbeat), throttled."""
-
-    MIN_INTERVAL_S = 1.0
-
-    def __init__(self, recording: Recording, offset: float, share: float) -> None:
-        self.recording = recording
-        self.offset = offset
-        self.share = share
-        self._last_at = 0.0
-
-    def __call__(self, fraction: float) -> None:
-        percent = int(100 * (self.offset + self.share * max(0.0, min(1.0, fraction))))
-        now = time.monotonic()
-        if percent == self.recording.progress and now - self._last_at < self.MIN_INTERVAL_S * 10:
-            return
-        if now - self._last_at < self.MIN_INTERVAL_S and fraction < 1.0:
-            return
-        self._last_at = now
-        self.recording.progress = min(percent, 99)
-        self.recording.heartbeat_at = utcnow()
-        db.session.commit()

@@ -167,7 +167,7 @@ def _create_row(key: str, filename: str, size: int, sha256: str, info: MediaInfo
         original_filename=filename, storage_key=key, content_type=mimetype, size_bytes=size,
         sha256=sha256, duration_s=info.duration, container=info.container,
         audio_codec=info.audio_codec, channels=info.channels, sample_rate=info.sample_rate,
-        has_video=info.has_video, agent_channel=channel, status=Status.UPLOADED,
+        has_video=info.has_video, agent_channel=channel,
     )
     recording.tags = tags_by_name(details.tags)
     db.session.add(recording)

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from clips.jobs import cut_clip_job, requeue_lost_clips
 from clips.models import Clip, ClipStatus
 from clips.service import ClipDetails, create_clip
 from coachlab.db import db, utcnow
-from coachlab.jobs import huey
+from coachlab.jobs import huey, requeue_lost, run_job
 from coachlab.media.cut import _probe
 from coachlab.recordings.models import Status
 from coachlab.recordings.service import CallDetails, store_upload
@@ -79,12 +78,12 @@ def test_the_job_is_idempotent_and_claims_once(app, recording, people, queued_on
     clip = create_clip(recording, 3.6, 6.0, ClipDetails(title="once"), acting=people["coach"])
     db.session.commit()
     assert clip.status is ClipStatus.QUEUED
-    cut_clip_job.call_local(clip.id)
+    run_job.call_local("clip.cut", "clips", clip.id)
     db.session.expire_all()
     clip = db.session.get(Clip, clip.id)
     key = clip.media_key
     assert clip.status is ClipStatus.READY and key
-    cut_clip_job.call_local(clip.id)  # again: nothing to do
+    run_job.call_local("clip.cut", "clips", clip.id)  # again: nothing to do
     db.session.expire_all()
     assert db.session.get(Clip, clip.id).media_key == key and len(clip_files(app)) == 1
 
@@ -92,11 +91,11 @@ def test_the_job_is_idempotent_and_claims_once(app, recording, people, queued_on
 def test_lost_jobs_are_requeued(app, recording, people, queued_only):
     clip = create_clip(recording, 3.6, 6.0, ClipDetails(title="lost"), acting=people["coach"])
     db.session.commit()
-    assert requeue_lost_clips() == []  # freshly queued: not lost
+    assert requeue_lost() == {}  # freshly queued: not lost
     clip.status = ClipStatus.PROCESSING
     clip.heartbeat_at = utcnow() - dt.timedelta(hours=1)
     db.session.commit()
-    assert requeue_lost_clips() == [clip.id]
+    assert requeue_lost() == {"clip.cut": [clip.id]}
     db.session.refresh(clip)
     assert clip.status is ClipStatus.QUEUED
 

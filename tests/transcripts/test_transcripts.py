@@ -185,17 +185,17 @@ def test_corrupted_media_fails_the_job_with_a_reason(app, client, login, team, t
         assert recording.status is Status.QUEUED
         stored = Path(app.config["MEDIA_DIR"]) / recording.storage_key
         stored.write_bytes(b"RIFF" + b"\0" * 100)
-        from coachlab.recordings.jobs import process_recording
+        from coachlab.jobs import run_job
 
         with pytest.raises(Exception):  # noqa: B017 - the job re-raises whatever broke it
-            process_recording.call_local(recording.id)
+            run_job.call_local("recording.process", "recordings", recording.id)
         db.session.expire_all()
         recording = db.session.get(Recording, recording.id)
         assert recording.status is Status.FAILED
         assert recording.failure_reason.startswith("Drawing the waveform failed")
         shutil.copy(FIXTURE, stored)
         client.post_form(f"/recordings/{recording.id}/retry")
-        process_recording.call_local(recording.id)
+        run_job.call_local("recording.process", "recordings", recording.id)
         db.session.expire_all()
         assert db.session.get(Recording, recording.id).status is Status.READY
     finally:
