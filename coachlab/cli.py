@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-import signal
-import subprocess
 import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from werkzeug.serving import run_simple
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +25,17 @@ main = FlaskGroup(create_app=_create_app, help="CoachLab: coaching from call rec
 @click.option("--threads", type=int, default=None, help="Jobs run at once (default: config).")
 @with_appcontext
 def worker_command(threads: int | None) -> None:
-    """Run the background job consumer."""
-    from coachlab.jobs import huey
-    from coachlab.recordings.jobs import requeue_interrupted
+    """Run the background job consumer (every job kind the app registers)."""
+    from coachlab.jobs import huey, job_kinds, requeue_lost, task_names
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    click.echo(f"Job kinds: {', '.join(sorted(job_kinds()))}; "
+               f"tasks: {', '.join(sorted(task_names()))}")
     for check in current_app.extensions.get("coachlab.worker_checks", []):
         check(current_app)
-    requeued = requeue_interrupted(at_worker_start=True)
-    if requeued:
-        click.echo(f"Re-queued interrupted recordings: {requeued}")
+    for kind, ids in requeue_lost(at_worker_start=True).items():
+        click.echo(f"Re-queued interrupted {kind} jobs: {ids}")
     consumer = huey.create_consumer(
         workers=threads or current_app.config["WORKER_THREADS"], worker_type="thread",
         periodic=True, check_worker_health=True)
@@ -48,22 +45,31 @@ def worker_command(threads: int | None) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
+@click.option("--workers", type=int, default=None,
+              help="Web server processes (default: config WEB_WORKERS).")
+@click.option("--threads", type=int, default=None,
+              help="Threads per web process (default: config WEB_THREADS).")
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
-    """Serve the web app with a job worker beside it (one laptop, no services)."""
-    worker = subprocess.Popen([sys.executable, "-m", "coachlab.cli", "worker"])
-    # a SIGTERM (systemd, timeout, docker stop) must also stop the worker: exit via finally
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        click.echo(f"CoachLab on http://{host}:{port}/ (worker pid {worker.pid}); "
-                   "Ctrl+C stops both")
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+def serve_command(host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Serve the web app (gunicorn) with a supervised job worker beside it."""
+    from coachlab.jobs import requeue_lost
+    from coachlab.serving import Supervisor, web_command, worker_command
+
+    cfg = current_app.config
+    app = current_app._get_current_object()
+
+    def requeue_jobs_of(dead_worker: str) -> None:
+        with app.app_context():
+            for kind, ids in requeue_lost(dead_workers=[dead_worker]).items():
+                click.echo(f"Re-queued {kind} jobs of the dead worker: {ids}")
+
+    supervisor = Supervisor(
+        web_cmd=web_command(host, port, workers or int(cfg["WEB_WORKERS"]),
+                            threads or int(cfg["WEB_THREADS"])),
+        worker_cmd=worker_command(), on_worker_death=requeue_jobs_of, echo=click.echo)
+    click.echo(f"CoachLab on http://{host}:{port}/ with a job worker beside it; "
+               "Ctrl+C stops both")
+    sys.exit(supervisor.run())
 
 
 @click.command("transcribe")

@@ -20,7 +20,9 @@ class Config:
     HUEY_FILE: str | None = None  # SQLite queue file when no Redis
     JOBS_IMMEDIATE = False  # run jobs inline (tests only)
     JOB_STALE_AFTER_S = 300  # a processing job with no heartbeat for this long is re-queued
-    WORKER_THREADS = 2
+    WORKER_THREADS = 2  # jobs one `coachlab worker` runs at once
+    WEB_WORKERS = 2  # gunicorn processes of `coachlab serve`
+    WEB_THREADS = 4  # threads per gunicorn process
 
     STORAGE = "local"  # "local" or "s3"
     MEDIA_DIR: str | None = None  # default: instance/media
