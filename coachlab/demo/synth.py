@@ -14,9 +14,10 @@ import tempfile
 import wave
 from pathlib import Path
 
+import ffmpeg  # ffmpeg-python
 import numpy as np
 
-from coachlab.media.ffmpeg import ffmpeg_exe
+from coachlab.media.ffmpeg import command
 
 log = logging.getLogger(__name__)
 
@@ -105,15 +106,17 @@ def _arrange(
 
 def _encode(stereo: np.ndarray, rate: int, out_path: Path, sample_rate: int) -> None:
     codec = {
-        ".wav": ["-c:a", "pcm_s16le"],
-        ".ogg": ["-c:a", "libopus", "-b:a", "24k"],
-        ".opus": ["-c:a", "libopus", "-b:a", "24k"],
-    }.get(out_path.suffix.lower(), [])
+        ".wav": {"c:a": "pcm_s16le"},
+        ".ogg": {"c:a": "libopus", "b:a": "24k"},
+        ".opus": {"c:a": "libopus", "b:a": "24k"},
+    }.get(out_path.suffix.lower(), {})
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-           "-f", "s16le", "-ar", str(rate), "-ac", "2", "-i", "pipe:0",
-           "-ar", str(sample_rate), *codec, "-map_metadata", "-1",
-           "-fflags", "+bitexact", "-flags:a", "+bitexact", str(out_path)]
+    samples = ffmpeg.input("pipe:0", format="s16le", ar=str(rate), ac="2")
+    cmd = command(
+        samples.output(str(out_path), ar=str(sample_rate), **codec, map_metadata="-1",
+                       fflags="+bitexact", **{"flags:a": "+bitexact"}),
+        overwrite=True,
+    )
     result = subprocess.run(cmd, input=stereo.tobytes(), capture_output=True, check=False)
     if result.returncode != 0:
         raise SynthesisError(f"ffmpeg could not write {out_path}: {result.stderr.decode()}")

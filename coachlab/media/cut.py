@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import ffmpeg  # ffmpeg-python
 
-from coachlab.media.ffmpeg import ffmpeg_exe
+from coachlab.media.ffmpeg import command
 
 log = logging.getLogger(__name__)
 
@@ -182,25 +183,37 @@ def cut_clip(
     return CutResult(path, result.duration, result.has_video, path.stat().st_size)
 
 
+def _cut_command(
+    src: Path, tmp: Path, fmt: str, start: float, length: float, info: _Probe, video: bool
+) -> list[str]:
+    """The ffmpeg argv for one cut, built with ffmpeg-python.
+
+    Fast input seek (``-ss`` before ``-i``: an option of ``ffmpeg.input``) to PREROLL s
+    before the start, then an exact output seek over the decoded pre-roll (see PREROLL for
+    why not input seeking alone) and the length, both options of the output.
+    """
+    seek = max(0.0, start - PREROLL)
+    source = ffmpeg.input(str(src), ss=f"{seek:.6f}")
+    options: dict[str, str | None] = {
+        "ss": f"{start - seek:.6f}", "t": f"{length:.6f}",
+        "sn": None, "dn": None, "map_metadata": "-1", "format": fmt,
+    }
+    if video:
+        # Each selected stream is one -map, in this order: first video, then first audio.
+        streams = [source["v:0"]] + ([source["a:0"]] if info.has_audio else [])
+        options |= {"c:v": "libx264", "preset": "veryfast", "pix_fmt": "yuv420p",
+                    "c:a": "aac", "b:a": AAC_BITRATE, "movflags": "+faststart"}
+    else:
+        streams = [source["a:0"]]
+        options |= {"vn": None, "c:a": "libopus", "b:a": OPUS_BITRATE.get(info.channels, "64k"),
+                    "compression_level": str(OPUS_COMPRESSION)}
+    return command(ffmpeg.output(*streams, str(tmp), **options), overwrite=True)
+
+
 def _run_ffmpeg(
     src: Path, tmp: Path, fmt: str, start: float, length: float, info: _Probe, video: bool
 ) -> None:
-    # Explicit argv: option order matters (-ss before -i is what makes the seek fast).
-    # Fast input seek to PREROLL s before the start, then an exact output seek over the
-    # decoded pre-roll (see PREROLL for why not input seeking alone).
-    seek = max(0.0, start - PREROLL)
-    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-ss", f"{seek:.6f}", "-i", str(src),
-            "-ss", f"{start - seek:.6f}", "-t", f"{length:.6f}"]
-    if video:
-        args += ["-map", "0:v:0"] + (["-map", "0:a:0"] if info.has_audio else [])
-        args += ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-                 "-c:a", "aac", "-b:a", AAC_BITRATE, "-movflags", "+faststart"]
-    else:
-        args += ["-map", "0:a:0", "-vn", "-c:a", "libopus",
-                 "-b:a", OPUS_BITRATE.get(info.channels, "64k"),
-                 "-compression_level", str(OPUS_COMPRESSION)]
-    args += ["-sn", "-dn", "-map_metadata", "-1", "-f", fmt, str(tmp)]
+    args = _cut_command(src, tmp, fmt, start, length, info, video)
     log.debug("running %s", args)
     try:
         proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT, check=False)

@@ -11,9 +11,10 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import ffmpeg  # ffmpeg-python
 import numpy as np
 
-from coachlab.media.ffmpeg import ffmpeg_exe
+from coachlab.media.ffmpeg import command
 
 DECODE_RATE = 8000  # Hz: plenty for drawing, cheap to decode
 MAX_POINTS = 40_000  # per channel, whatever the length
@@ -42,14 +43,22 @@ def peaks_per_second_for(duration: float) -> int:
     return int(max(MIN_PEAKS_PER_SECOND, min(MAX_PEAKS_PER_SECOND, MAX_POINTS // duration)))
 
 
+def waveform_command(path: str | os.PathLike, channels: int) -> list[str]:
+    """ffmpeg argv decoding the first audio stream to raw s16le at DECODE_RATE on stdout."""
+    return command(
+        ffmpeg.input(os.fspath(path))["a:0"].output(
+            "pipe:1", format="s16le", acodec="pcm_s16le", ac=str(channels), ar=str(DECODE_RATE),
+            vn=None,
+        )
+    )
+
+
 def compute_waveform(path: str | os.PathLike, *, channels: int, duration: float,
                      progress: Callable[[float], None] | None = None) -> Waveform:
     channels = 2 if channels >= 2 else 1
     pps = peaks_per_second_for(duration)
     bucket = max(1, DECODE_RATE // pps)
-    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", os.fspath(path), "-vn", "-map", "0:a:0",
-           "-ac", str(channels), "-ar", str(DECODE_RATE), "-f", "s16le", "-acodec", "pcm_s16le",
-           "pipe:1"]
+    cmd = waveform_command(path, channels)
     frame_bytes = 2 * channels
     chunk_frames = bucket * 256
     expected_frames = max(1, int(duration * DECODE_RATE))
