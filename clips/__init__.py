@@ -8,9 +8,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register this package's views and hooks with the app (see coachlab.plugins)."""
     from clips import jobs, service
+    from clips.access import RULES
     from clips.cli import cut_command
     from clips.suggestions import SUGGEST_STEP
     from clips.views import bp, cliptime, recording_panel
+    from coachlab.access import register
     from coachlab.plugins import (
         NavLink,
         add_evidence_source,
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("CLIPS_RULES_FILE", None)
     app.config.setdefault("CLIPS_PER_PAGE", 25)
 
+    register(app, *RULES)
     app.register_blueprint(bp)
     app.add_template_filter(cliptime, "cliptime")
     add_nav_link(app, NavLink("clips.index", "Clips", order=40))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from clips.models import Clip, ClipComment
 from clips.service import ClipError
+from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
-from coachlab.recordings.service import NotAllowed
 
 MAX_BODY = 4000
 
@@ -22,6 +22,7 @@ def _clean(body: str) -> str:
 
 def add_comment(clip: Clip, *, at_second: float, body: str, acting: User) -> ClipComment:
     """Anyone who sees the clip may comment; ``at_second`` is clamped to the clip."""
+    access.require(acting, "add", "comment", clip)
     if at_second is None or at_second != at_second or at_second < 0:
         raise ClipError("The comment's second must be a number from 0.")
     length = clip.duration_s or clip.length
@@ -38,8 +39,7 @@ def get_comment(clip: Clip, comment_id: int) -> ClipComment | None:
 
 
 def edit_comment(comment: ClipComment, *, body: str, acting: User) -> None:
-    if comment.author_id != acting.id:
-        raise NotAllowed
+    access.require(acting, "change, delete", "comment", comment)
     body = _clean(body)
     if body != comment.body:
         comment.body = body
@@ -48,7 +48,6 @@ def edit_comment(comment: ClipComment, *, body: str, acting: User) -> None:
 
 
 def delete_comment(comment: ClipComment, *, acting: User) -> None:
-    if comment.author_id != acting.id:
-        raise NotAllowed
+    access.require(acting, "change, delete", "comment", comment)
     db.session.delete(comment)
     db.session.flush()

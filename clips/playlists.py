@@ -3,48 +3,29 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
 
+from clips.access import (
+    can_edit_playlist,
+    get_visible_playlist,
+    teams_for_playlists,
+    visibilities_for,
+    visible_clips,
+    visible_playlists,
+)
 from clips.models import Clip, Playlist, PlaylistItem, Visibility
-from clips.service import ClipError, team_ids, visibilities_for, visible_clips
-from coachlab.auth.models import Role, Team, User
+from clips.service import ClipError
+from coachlab import access
+from coachlab.auth.models import Team, User
 from coachlab.db import db
-from coachlab.recordings.service import NotAllowed
 
-
-def visible_playlists(user: User) -> sa.Select:
-    """Your own playlists, your teams' team playlists and the library's."""
-    query = sa.select(Playlist)
-    if user.role is Role.ADMIN:
-        return query
-    return query.where(sa.or_(
-        Playlist.owner_id == user.id,
-        Playlist.visibility == Visibility.LIBRARY,
-        sa.and_(Playlist.visibility == Visibility.TEAM, Playlist.team_id.in_(list(team_ids(user)))),
-    ))
-
-
-def get_visible_playlist_or_404(user: User, playlist_id: int) -> Playlist:
-    playlist = db.session.scalar(visible_playlists(user).where(Playlist.id == playlist_id))
-    if playlist is None:
-        abort(404)
-    return playlist
-
-
-def can_edit_playlist(user: User, playlist: Playlist) -> bool:
-    return user.role is Role.ADMIN or playlist.owner_id == user.id
+__all__ = ["can_edit_playlist", "get_visible_playlist", "teams_for_playlists",
+           "visible_playlists"]
 
 
 def editable_playlists(user: User) -> list[Playlist]:
+    """The playlists a user may add clips to: their own."""
     return list(db.session.scalars(
         sa.select(Playlist).where(Playlist.owner_id == user.id).order_by(Playlist.name)))
-
-
-def teams_for_playlists(user: User) -> list[Team]:
-    if user.role is Role.ADMIN:
-        return list(db.session.scalars(sa.select(Team).order_by(Team.name)))
-    ids = team_ids(user)
-    return list(db.session.scalars(sa.select(Team).where(Team.id.in_(ids)).order_by(Team.name)))
 
 
 def create_playlist(*, name: str, visibility: Visibility, team: Team | None, acting: User,
@@ -58,8 +39,8 @@ def create_playlist(*, name: str, visibility: Visibility, team: Team | None, act
         if acting.team_id is None and len(acting.led_teams) != 1:
             raise ClipError("Choose the team that sees this playlist.")
         team = acting.team or acting.led_teams[0]
-    if team is not None and team.id not in {t.id for t in teams_for_playlists(acting)}:
-        raise NotAllowed
+    if team is not None:
+        access.require(acting, "make for a team", "playlist", team)
     playlist = Playlist(name=name, description=description.strip(), owner=acting,
                         visibility=visibility, team=team)
     db.session.add(playlist)
@@ -75,10 +56,20 @@ def visible_items(playlist: Playlist, user: User) -> list[PlaylistItem]:
     return [i for i in playlist.items if i.clip_id in ids]
 
 
+def visible_counts(playlists: list[Playlist], user: User) -> dict[int, int]:
+    """How many of each playlist's clips this user may see (hidden ones are not told of)."""
+    counts = dict.fromkeys((p.id for p in playlists), 0)
+    counts.update(db.session.execute(
+        sa.select(PlaylistItem.playlist_id, sa.func.count(PlaylistItem.id))
+        .where(PlaylistItem.playlist_id.in_(list(counts)),
+               PlaylistItem.clip_id.in_(visible_clips(user).with_only_columns(Clip.id)))
+        .group_by(PlaylistItem.playlist_id)).all())
+    return counts
+
+
 def add_clip(playlist: Playlist, clip: Clip, *, acting: User) -> PlaylistItem:
-    """``clip`` must be one the acting user sees (the view fetched it that way)."""
-    if not can_edit_playlist(acting, playlist):
-        raise NotAllowed
+    access.require(acting, "change, reorder, delete", "playlist", playlist)
+    access.require(acting, "see", "clip", clip)
     if any(i.clip_id == clip.id for i in playlist.items):
         raise ClipError(f"“{clip.title}” is already in {playlist.name}.")
     position = max((i.position for i in playlist.items), default=-1) + 1
@@ -94,8 +85,7 @@ def get_item(playlist: Playlist, item_id: int) -> PlaylistItem | None:
 
 def remove_item(item: PlaylistItem, *, acting: User) -> None:
     playlist = item.playlist
-    if not can_edit_playlist(acting, playlist):
-        raise NotAllowed
+    access.require(acting, "change, reorder, delete", "playlist", playlist)
     playlist.items.remove(item)
     for position, other in enumerate(playlist.items):
         other.position = position
@@ -105,8 +95,7 @@ def remove_item(item: PlaylistItem, *, acting: User) -> None:
 def move_item(item: PlaylistItem, offset: int, *, acting: User) -> None:
     """Move an item up (``offset`` -1) or down (+1); nothing happens at either end."""
     playlist = item.playlist
-    if not can_edit_playlist(acting, playlist):
-        raise NotAllowed
+    access.require(acting, "change, reorder, delete", "playlist", playlist)
     items = list(playlist.items)
     index = items.index(item)
     target = index + offset
@@ -119,7 +108,6 @@ def move_item(item: PlaylistItem, offset: int, *, acting: User) -> None:
 
 
 def delete_playlist(playlist: Playlist, *, acting: User) -> None:
-    if not can_edit_playlist(acting, playlist):
-        raise NotAllowed
+    access.require(acting, "change, reorder, delete", "playlist", playlist)
     db.session.delete(playlist)
     db.session.flush()

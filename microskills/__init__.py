@@ -4,12 +4,15 @@ reviews of its tags and each advisor's microskill profile."""
 
 def init_app(app) -> None:
     """Register views, the tagging step, transcript chips and the CLI (see coachlab.plugins)."""
+    from coachlab.access import register
     from coachlab.plugins import NavLink, add_nav_link, add_segment_extras
     from coachlab.recordings.pipeline import register_step
+    from microskills.access import RULES
     from microskills.cli import microskills_cli
     from microskills.jobs import TAG_STEP, retag_outdated_at_worker_start
     from microskills.views import bp, segment_tags
 
+    register(app, *RULES)
     app.register_blueprint(bp)
     register_step(app, TAG_STEP)
     add_segment_extras(app, segment_tags)

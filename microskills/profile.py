@@ -1,5 +1,8 @@
 """An advisor's microskill profile: rates per call, team percentile, strengths and areas to
-improve with evidence moments, missed opportunities, and the trend over time."""
+improve with evidence moments, missed opportunities, and the trend over time.
+
+A profile is built for a viewer: it counts and quotes only the recordings the viewer may
+see (coachlab.access), so a coach never reads calls of a team they do not lead through it."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.recordings.models import Recording
@@ -81,11 +85,15 @@ class _Row:
     tag: UtteranceTag | None
 
 
-def build_profile(advisor: User, *, days: int = 90, now: dt.datetime | None = None) -> Profile:
+def build_profile(advisor: User, *, viewer: User | None = None, days: int = 90,
+                  now: dt.datetime | None = None) -> Profile:
+    """``advisor``'s profile as ``viewer`` (by default the advisor) may see it."""
+    viewer = viewer or advisor
     now = now or dt.datetime.now(dt.UTC)
     since = now - dt.timedelta(days=days)
     names = {m.code: m.name for m in active_microskills()}
-    recordings = _tagged_recordings([advisor.id], since)[advisor.id]
+    recordings = _tagged_recordings([advisor.id], since,
+                                    access.visible_recording_ids(viewer))[advisor.id]
     tags = _counting_tags([r.id for r in recordings])
     per_recording: dict[int, Counter] = defaultdict(Counter)
     for tag, _segment in tags:
@@ -120,12 +128,15 @@ def build_profile(advisor: User, *, days: int = 90, now: dt.datetime | None = No
         call_flags=flags)
 
 
-def _tagged_recordings(advisor_ids: list[int], since: dt.datetime) -> dict[int, list[Recording]]:
+def _tagged_recordings(advisor_ids: list[int], since: dt.datetime,
+                       among: sa.Select) -> dict[int, list[Recording]]:
+    """The tagged recordings of each advisor since ``since``, among the ids ``among``."""
     found: dict[int, list[Recording]] = {a: [] for a in advisor_ids}
     rows = db.session.scalars(
         sa.select(Recording)
         .join(RecordingSkillSummary, RecordingSkillSummary.recording_id == Recording.id)
-        .where(Recording.advisor_id.in_(advisor_ids), Recording.called_at >= since)
+        .where(Recording.advisor_id.in_(advisor_ids), Recording.called_at >= since,
+               Recording.id.in_(among))
         .order_by(Recording.called_at))
     for recording in rows:
         found[recording.advisor_id].append(recording)
@@ -144,18 +155,25 @@ def _counting_tags(recording_ids: list[int]) -> list[tuple[UtteranceTag, Transcr
 
 
 def _team_rates(advisor: User, since: dt.datetime) -> dict[int, dict[str, float]]:
-    """Per-call rate of each code for every advisor of the team who has tagged calls."""
+    """Per-call rate of each code for every advisor of the team who has tagged calls.
+
+    Only the team's own recordings count (not those its members made in another team), and
+    only as numbers: the median and percentile, never a quote, a date or a link.
+    """
     if advisor.team_id is None:
         return {}
     members = list(db.session.scalars(sa.select(User.id).where(User.team_id == advisor.team_id)))
-    calls = {a: len(rs) for a, rs in _tagged_recordings(members, since).items() if rs}
+    team_calls = sa.select(Recording.id).where(Recording.team_id == advisor.team_id)
+    calls = {a: len(rs) for a, rs in _tagged_recordings(members, since, team_calls).items()
+             if rs}
     if not calls:
         return {}
     counts = db.session.execute(
         sa.select(Recording.advisor_id, UtteranceTag.code, sa.func.count(UtteranceTag.id))
         .join(Recording, Recording.id == UtteranceTag.recording_id)
         .where(Recording.advisor_id.in_(list(calls)), Recording.called_at >= since,
-               UtteranceTag.kind == TagKind.SKILL, UtteranceTag.status != TagStatus.REJECTED)
+               Recording.team_id == advisor.team_id, UtteranceTag.kind == TagKind.SKILL,
+               UtteranceTag.status != TagStatus.REJECTED)
         .group_by(Recording.advisor_id, UtteranceTag.code))
     rates: dict[int, dict[str, float]] = {a: {} for a in calls}
     for advisor_id, code, count in counts:

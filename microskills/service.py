@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
 from coachlab.recordings.models import Recording
@@ -159,6 +160,8 @@ def _add_machine_tags(segment: TranscriptSegment, result, skip: set[str]) -> Non
 
 
 def review_tag(tag: UtteranceTag, *, confirm: bool, acting: User) -> None:
+    access.require(acting, "review, add", "microskill tag",
+                   db.session.get(Recording, tag.recording_id))
     tag.status = TagStatus.CONFIRMED if confirm else TagStatus.REJECTED
     tag.reviewed_by = acting
     tag.reviewed_at = utcnow()
@@ -167,6 +170,8 @@ def review_tag(tag: UtteranceTag, *, confirm: bool, acting: User) -> None:
 
 def add_tag(segment: TranscriptSegment, code: str, *, acting: User) -> UtteranceTag:
     """A tag the machine missed. Advisor segments take microskills, customer ones signals."""
+    access.require(acting, "review, add", "microskill tag",
+                   db.session.get(Recording, segment.recording_id))
     if segment.speaker == "agent":
         valid = {m.code for m in active_microskills()}
         kind = TagKind.SKILL

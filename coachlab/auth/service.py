@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from coachlab.auth.models import LoginFailure, Role, Team, User
+from coachlab.auth.models import Role, Team, User
 from coachlab.db import db, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -56,6 +57,8 @@ def update_user(user: User, *, name: str, role: Role, active: bool, team: Team |
     if user.id == acting.id and (role is not Role.ADMIN or not active):
         raise AccountError("You cannot remove your own admin rights or deactivate yourself.")
     user.name = name.strip()
+    if user.active and not active:
+        user.end_sessions()
     user.active = active
     apply_membership(user, role=role, team=team, led_teams=led_teams)
     db.session.flush()
@@ -66,11 +69,24 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise AccountError("Your current password is not correct.")
     check_password_strength(new)
     user.set_password(new)
+    user.end_sessions()
 
 
 def reset_password(user: User, *, new: str) -> None:
     check_password_strength(new)
     user.set_password(new)
+    user.end_sessions()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user of a session or remember cookie ("id:version"), if it is still valid."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) >= 2**63:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def create_team(name: str) -> Team:
@@ -83,25 +99,18 @@ def create_team(name: str) -> Team:
     return team
 
 
-def too_many_failures(email: str, remote_addr: str, *, limit: int, window_s: int) -> bool:
-    since = utcnow() - dt.timedelta(seconds=window_s)
-    count = db.session.scalar(
-        sa.select(sa.func.count(LoginFailure.id)).where(
-            LoginFailure.at >= since,
-            sa.or_(LoginFailure.email == normalise_email(email),
-                   LoginFailure.remote_addr == remote_addr),
-        )
-    )
-    return (count or 0) >= limit
-
-
-def record_failure(email: str, remote_addr: str) -> None:
-    db.session.add(LoginFailure(email=normalise_email(email)[:254], remote_addr=remote_addr[:64]))
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not-anyone's-password")
 
 
 def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # spend the time a real check takes, so the answer's timing tells no email apart
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     user.last_login_at = utcnow()
     return user
@@ -109,21 +118,3 @@ def authenticate(email: str, password: str) -> User | None:
 
 def team_choices() -> list[Team]:
     return list(db.session.scalars(sa.select(Team).order_by(Team.name)))
-
-
-def advisors_visible_to(user: User) -> list[User]:
-    """The advisors a user may upload for or filter by."""
-    query = sa.select(User).where(User.role == Role.ADVISOR, User.active.is_(True))
-    if user.is_advisor:
-        query = query.where(User.id == user.id)
-    elif user.is_coach:
-        query = query.where(User.team_id.in_([t.id for t in user.led_teams]))
-    return list(db.session.scalars(query.order_by(User.name)))
-
-
-def teams_visible_to(user: User) -> list[Team]:
-    if user.is_admin:
-        return team_choices()
-    if user.is_coach:
-        return list(user.led_teams)
-    return [user.team] if user.team else []

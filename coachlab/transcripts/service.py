@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from blinker import Namespace
 
+from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
 from coachlab.media.talktime import talk_time_summary
@@ -73,6 +74,7 @@ def load_transcript(recording: Recording) -> Transcript:
 def correct_segment(segment: TranscriptSegment, *, text: str, speaker: str,
                     acting: User) -> None:
     """Correct a segment's text and/or speaker; Whisper's original stays in ``original_*``."""
+    access.require(acting, "correct", "transcript", db.session.get(Recording, segment.recording_id))
     text = " ".join(text.split())
     if not text:
         raise CorrectionError("A segment cannot be empty; correct the words instead.")

@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from coachlab import access
 from coachlab.db import db
 from coachlab.media import export
-from coachlab.recordings.service import can_manage, get_visible_recording, visible_recordings
 from coachlab.transcripts import service
 from coachlab.transcripts.forms import SegmentCorrectForm, TranscriptSearchForm
 from coachlab.transcripts.models import TranscriptSegment
@@ -23,7 +23,7 @@ EXPORTS = {
 @bp.get("/recordings/<int:recording_id>/transcript.<fmt>")
 @login_required
 def download(recording_id: int, fmt: str) -> Response:
-    recording = get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     if fmt not in EXPORTS or recording.transcribed_at is None:
         abort(404)
     render, mimetype = EXPORTS[fmt]
@@ -36,9 +36,7 @@ def download(recording_id: int, fmt: str) -> Response:
 @bp.post("/recordings/<int:recording_id>/segments/<int:segment_id>")
 @login_required
 def correct(recording_id: int, segment_id: int) -> Response:
-    recording = get_visible_recording(current_user, recording_id)
-    if not can_manage(current_user, recording):
-        abort(404)
+    recording = access.get_visible_recording(current_user, recording_id)
     segment = db.session.get(TranscriptSegment, segment_id)
     if segment is None or segment.recording_id != recording.id:
         abort(404)
@@ -68,6 +66,6 @@ def search() -> str:
     form = TranscriptSearchForm(request.args)
     hits = []
     if request.args.get("q") and form.validate():
-        hits = service.search(visible_recordings(current_user), form.q.data)
+        hits = service.search(access.visible_recordings(current_user), form.q.data)
     return render_template("transcripts/search.html", form=form, hits=hits,
                            searched=bool(request.args.get("q")))

@@ -1,0 +1,270 @@
+"""Every route of the app, for every role and relationship: allowed (200/302), hidden (404),
+or sent to sign in; a refused POST changes no row. A route missing from ROUTES fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from clips.models import ClipComment, MomentSuggestion, Visibility
+from clips.playlists import add_clip, create_playlist
+from clips.service import ClipDetails, create_clip
+from clips.suggestions import refresh_suggestions
+from coachlab import access
+from coachlab.auth.models import Role
+from coachlab.db import db
+from coachlab.transcripts.service import segments_of, store_transcript
+from microskills import service as microskills
+from microskills.models import UtteranceTag
+from tests.microskills.test_review_and_profile import scripted_transcript
+
+WHO = ("owner", "teammate", "stranger", "coach", "other_coach", "former_coach", "admin")
+EVERYONE = frozenset(WHO)
+ADMIN = frozenset({"admin"})
+SEE_RECORDING = frozenset({"owner", "coach", "admin"})  # also: see the private clip
+MANAGE = frozenset({"coach", "admin"})  # coaches of the team and admins
+TEAM = frozenset({"owner", "teammate", "coach", "admin"})  # see the team playlist
+OK = (200, 302)
+OK_OR_FORM_ERROR = (200, 302, 400)
+
+
+@dataclass(frozen=True)
+class Probe:
+    method: str
+    url: str  # formatted with the world's ids
+    allowed: frozenset[str]
+    data: dict = field(default_factory=dict)
+    ok: tuple[int, ...] = OK  # what the allowed get
+    public: bool = False  # anonymous visitors are allowed too
+
+
+def get(url: str, allowed=EVERYONE, **kw) -> Probe:
+    return Probe("GET", url, allowed, **kw)
+
+
+def post(url: str, allowed, data: dict | None = None, **kw) -> Probe:
+    return Probe("POST", url, allowed, data or {}, **kw)
+
+
+#: endpoint -> probes, in the order they run (those that delete things come last).
+ROUTES: dict[str, list[Probe]] = {
+    "static": [get("/static/css/app.css", public=True)],
+    "auth.login": [get("/login", public=True)],
+    "home": [get("/")],
+    "auth.password": [get("/account/password"),
+                      post("/account/password", EVERYONE, {"current": "wrong"},
+                           ok=OK_OR_FORM_ERROR)],
+    "auth.users": [get("/admin/users", ADMIN)],
+    "auth.user_new": [get("/admin/users/new", ADMIN),
+                      post("/admin/users/new", ADMIN, {"email": "new@example.com"},
+                           ok=OK_OR_FORM_ERROR)],
+    "auth.user_edit": [get("/admin/users/{spare}", ADMIN),
+                       post("/admin/users/{spare}", ADMIN, {"name": "Spare"},
+                            ok=OK_OR_FORM_ERROR)],
+    "auth.user_reset_password": [post("/admin/users/{spare}/password", ADMIN,
+                                      {"password": "another-long-password"},
+                                      ok=OK_OR_FORM_ERROR)],
+    "auth.teams": [get("/admin/teams", ADMIN),
+                   post("/admin/teams", ADMIN, {"name": "Yellow"}, ok=OK_OR_FORM_ERROR)],
+    "recordings.index": [get("/recordings/")],
+    "recordings.upload": [get("/recordings/upload"),
+                          # no file: refused for everyone, and nothing is stored
+                          post("/recordings/upload", frozenset(), {"advisor": "{owner}"})],
+    "recordings.detail": [get("/recordings/{recording}", SEE_RECORDING)],
+    "recordings.media": [get("/recordings/{recording}/media", SEE_RECORDING)],
+    "recordings.waveform": [get("/recordings/{recording}/waveform.json", SEE_RECORDING)],
+    "recordings.status": [get("/recordings/{recording}/status.json", SEE_RECORDING)],
+    "transcripts.download": [get("/recordings/{recording}/transcript.txt", SEE_RECORDING)],
+    "transcripts.search": [get("/search?q=expensive")],
+    "microskills.masterlist": [get("/microskills/")],
+    "microskills.create": [post("/microskills/new", ADMIN, {"code": "X.new"},
+                                ok=OK_OR_FORM_ERROR)],
+    "microskills.edit": [get("/microskills/A.greeting/edit", ADMIN),
+                         post("/microskills/A.greeting/edit", ADMIN, {"name": "Greeting"},
+                              ok=OK_OR_FORM_ERROR)],
+    "microskills.labels": [get("/microskills/labels.jsonl", ADMIN)],
+    "microskills.advisors": [get("/microskills/advisors")],
+    "microskills.profile": [get("/microskills/advisors/{owner}?days=365", SEE_RECORDING)],
+    "microskills.review": [post("/microskills/tags/{tag}/confirm", MANAGE)],
+    "microskills.add": [post("/microskills/segments/{segment}/tags", MANAGE,
+                             {"code": "W.empathy"})],
+    "clips.index": [get("/clips/")],
+    "clips.good_calls": [get("/clips/good-calls")],
+    "clips.detail": [get("/clips/{clip}", SEE_RECORDING)],
+    "clips.media": [get("/clips/{clip}/media", SEE_RECORDING)],
+    "clips.status": [get("/clips/{clip}/status.json", SEE_RECORDING)],
+    "clips.edit": [post("/clips/{clip}/edit", MANAGE,
+                        {"title": "Renamed", "kind": "other", "visibility": "private"})],
+    "clips.retry": [post("/clips/{clip}/retry", MANAGE)],
+    "clips.comment": [post("/clips/{clip}/comments", SEE_RECORDING,
+                           {"at_second": "1", "body": "hi"})],
+    "clips.comment_edit": [post("/clips/{clip}/comments/{comment}/edit", frozenset({"coach"}),
+                                {"body": "changed"})],
+    "clips.add_to_playlist": [post("/clips/{clip}/playlists", SEE_RECORDING,
+                                   {"playlist": "{playlist}"})],
+    "clips.playlist_index": [get("/playlists/")],
+    "clips.playlist_create": [post("/playlists/", EVERYONE,
+                                   {"name": "Mine", "visibility": "private"})],
+    "clips.playlist": [get("/playlists/{playlist}", TEAM)],
+    "clips.playlist_move": [post("/playlists/{playlist}/items/{item}/move", MANAGE,
+                                 {"direction": "up"})],
+    "clips.create": [post("/recordings/{recording}/clips", SEE_RECORDING,
+                          {"clip-start": "3.6", "clip-end": "6", "clip-title": "x",
+                           "clip-kind": "other", "clip-advisor": "{owner}",
+                           "clip-visibility": "private"})],
+    "clips.accept_suggestion": [post("/recordings/{recording}/suggestions/{suggestion}/accept",
+                                     SEE_RECORDING)],
+    "clips.dismiss_suggestion": [post(
+        "/recordings/{recording}/suggestions/{suggestion}/dismiss", SEE_RECORDING)],
+    "clips.refresh_suggestions": [post("/recordings/{recording}/suggestions/refresh",
+                                       SEE_RECORDING)],
+    # correcting re-tags the segment: after the tag reviews
+    "transcripts.correct": [post("/recordings/{recording}/segments/{segment}", MANAGE,
+                                 {"text": "Hello there.", "speaker": "agent"})],
+    "recordings.retry": [post("/recordings/{recording}/retry", SEE_RECORDING)],
+    "clips.comment_delete": [post("/clips/{clip}/comments/{comment}/delete",
+                                  frozenset({"coach"}))],
+    "clips.playlist_remove": [post("/playlists/{playlist}/items/{item}/remove", MANAGE)],
+    "clips.playlist_delete": [post("/playlists/{playlist}/delete", MANAGE)],
+    "clips.delete": [post("/clips/{clip}/delete", MANAGE)],
+    "recordings.delete": [post("/recordings/{recording}/delete", MANAGE)],
+    "auth.logout": [post("/logout", EVERYONE)],
+}
+#: (endpoint, method) pairs probed elsewhere, with where.
+PROBED_ELSEWHERE = {("auth.login", "POST"): "tests/auth/test_login.py"}
+
+
+def test_every_route_of_the_app_is_in_the_table(app):
+    methods = {(rule.endpoint, m) for rule in app.url_map.iter_rules()
+               for m in rule.methods - {"HEAD", "OPTIONS"}}
+    probed = {(endpoint, p.method) for endpoint, probes in ROUTES.items() for p in probes}
+    missing = methods - probed - set(PROBED_ELSEWHERE)
+    assert not missing, f"add these routes to ROUTES in {Path(__file__).name}: {sorted(missing)}"
+    assert not probed - methods, f"no such routes: {sorted(probed - methods)}"
+
+
+@pytest.fixture
+def world(make_team, make_user, make_recording):
+    """A Blue advisor's tagged call with a private clip (cut by a coach who has since left
+    the team), a comment, a team playlist and an open suggestion; people around it."""
+    blue, red, green = make_team("Blue"), make_team("Red"), make_team("Green")
+    people = {
+        "owner": make_user(Role.ADVISOR, team=blue, name="Owner"),
+        "teammate": make_user(Role.ADVISOR, team=blue, name="Teammate"),
+        "stranger": make_user(Role.ADVISOR, team=red, name="Stranger"),
+        "coach": make_user(Role.COACH, led_teams=[blue], name="Coach"),
+        "other_coach": make_user(Role.COACH, led_teams=[red], name="Other coach"),
+        "former_coach": make_user(Role.COACH, led_teams=[blue], name="Former coach"),
+        "admin": make_user(Role.ADMIN, name="Admin"),
+        "spare": make_user(Role.ADVISOR, team=green, name="Spare"),
+    }
+    recording = make_recording(people["owner"], seconds=12.0,
+                               called_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+    store_transcript(recording, scripted_transcript(), model="test")
+    microskills.tag_recording(recording)
+    db.session.commit()
+    clip = create_clip(recording, 3.6, 6.0, ClipDetails(title="Private moment"),
+                       acting=people["former_coach"])
+    comment = ClipComment(clip=clip, author=people["coach"], at_second=1.0, body="note")
+    db.session.add(comment)
+    playlist = create_playlist(name="Blue picks", visibility=Visibility.TEAM, team=blue,
+                               acting=people["coach"])
+    item = add_clip(playlist, clip, acting=people["coach"])
+    refresh_suggestions(recording)
+    db.session.commit()
+    people["former_coach"].led_teams = [green]  # no longer leads Blue
+    db.session.commit()
+    ids = {name: user.id for name, user in people.items()}
+    ids.update(recording=recording.id, clip=clip.id, comment=comment.id,
+               playlist=playlist.id, item=item.id,
+               segment=segments_of(recording)[0].id,
+               tag=db.session.scalars(sa.select(UtteranceTag.id)).first(),
+               suggestion=db.session.scalars(sa.select(MomentSuggestion.id)).first())
+    assert ids["tag"] and ids["suggestion"]
+    return people, ids
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table, read outside the session."""
+    with db.engine.connect() as conn:
+        return {t.name: sorted(map(repr, conn.execute(t.select()))) for t in
+                db.metadata.sorted_tables}
+
+
+def _fill(value: str, ids: dict) -> str:
+    return value.format(**ids)
+
+
+def _request(client, probe: Probe, ids: dict):
+    url = _fill(probe.url, ids)
+    if probe.method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post_form(url, {k: _fill(v, ids) for k, v in probe.data.items()})
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_each_role_and_relationship_gets_what_the_policy_says(client, login, world, who):
+    people, ids = world
+    login(people[who])
+    for endpoint, probes in ROUTES.items():
+        for probe in probes:
+            allowed = who in probe.allowed or probe.public
+            before = None if allowed or probe.method == "GET" else snapshot()
+            response = _request(client, probe, ids)
+            where = (who, endpoint, probe.method, probe.url, response.status_code)
+            if allowed:
+                assert response.status_code in probe.ok, where
+            elif probe.allowed:
+                assert response.status_code == 404, where
+            else:  # refused for everyone (e.g. an upload with no file)
+                assert response.status_code in (400, 404), where
+            if before is not None:
+                assert snapshot() == before, f"a refused POST changed rows: {where}"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(client, world):
+    _, ids = world
+    before = snapshot()
+    for endpoint, probes in ROUTES.items():
+        for probe in probes:
+            response = _request(client, probe, ids)
+            where = (endpoint, probe.method, probe.url, response.status_code)
+            if probe.public:
+                assert response.status_code == 200, where
+            else:
+                assert response.status_code == 302, where
+                assert "/login" in response.headers["Location"], where
+    assert snapshot() == before
+
+
+def test_the_readme_shows_the_policy_table(app):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    expected = access.with_policy(readme, access.policy_markdown())
+    assert readme == expected, "run: coachlab access-table --write README.md"
+
+
+def test_every_rule_is_in_words_and_one_per_kind_and_action(app):
+    table = access.rules()
+    assert {r.kind for r in table} >= {"recording", "transcript", "clip", "comment",
+                                       "playlist", "microskill profile"}
+    assert all(r.who.strip() and callable(r.check) for r in table)
+    with pytest.raises(ValueError):
+        access.register(app, table[0])
+
+
+def test_the_cli_prints_and_writes_the_table(runner, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n<!-- access-policy:start -->\nold\n<!-- access-policy:end -->\n"
+                      "tail\n")
+    printed = runner.invoke(args=["access-table"])
+    assert printed.exit_code == 0 and "| recording | see |" in printed.output
+    assert runner.invoke(args=["access-table", "--write", str(readme)]).exit_code == 0
+    text = readme.read_text()
+    assert "old" not in text and "| clip | see |" in text and text.endswith("end -->\ntail\n")
