@@ -40,8 +40,13 @@ class Config:
     WHISPER_LANGUAGE: str | None = None
     WHISPER_THREADS = 2
 
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_WINDOW_S = 15 * 60
+    # Failed sign-ins allowed (limits' syntax), per account (email) and per client address;
+    # keep the address limit above the account one, so one account never locks out another.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "50 per 15 minutes"
+    RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL, else memory://
+    TRUSTED_PROXIES = 0  # reverse proxies in front of the app (ProxyFix trusts X-Forwarded-*)
+    MAX_REQUEST_MB = 1  # body limit of every route except the upload (see MAX_UPLOAD_MB)
 
     RECORDINGS_PER_PAGE = 25
 
@@ -73,6 +78,8 @@ def finalize(app: Flask) -> None:
     cfg["UPLOAD_TMP_DIR"] = cfg["UPLOAD_TMP_DIR"] or str(instance / "tmp")
     per_file = float(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
     cfg["MAX_CONTENT_LENGTH"] = int(per_file * int(cfg["MAX_FILES_PER_UPLOAD"])) + 1024 * 1024
+    cfg["RATELIMIT_STORAGE_URI"] = (cfg.get("RATELIMIT_STORAGE_URI") or cfg.get("REDIS_URL")
+                                    or "memory://")
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _instance_secret(instance)
 

@@ -16,13 +16,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from coachlab import access
 from coachlab.access import admin_required
-from coachlab.auth.models import Role, User
-from coachlab.auth.service import advisors_visible_to
+from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.forms import EmptyForm
 from coachlab.plugins import evidence_for
-from coachlab.recordings.service import can_manage, get_visible_recording
 from coachlab.transcripts.models import TranscriptSegment
 from microskills import service
 from microskills.forms import MicroskillCreateForm, MicroskillEditForm
@@ -90,18 +89,18 @@ def edit(code: str) -> Response | str:
 def advisors() -> Response | str:
     if current_user.is_advisor:
         return redirect(url_for("microskills.profile", advisor_id=current_user.id))
-    return render_template("microskills/advisors.html", advisors=advisors_visible_to(current_user))
+    advisors = db.session.scalars(access.visible_advisors(current_user).order_by(User.name))
+    return render_template("microskills/advisors.html", advisors=advisors.all())
 
 
 @bp.get("/advisors/<int:advisor_id>")
 @login_required
 def profile(advisor_id: int) -> str:
     advisor = db.get_or_404(User, advisor_id)
-    if advisor.role is not Role.ADVISOR or advisor not in advisors_visible_to(current_user):
-        abort(404)
+    access.require(current_user, "see", "microskill profile", advisor)
     days = request.args.get("days", 90, type=int)
     days = days if days in (30, 90, 365) else 90
-    result = build_profile(advisor, days=days)
+    result = build_profile(advisor, viewer=current_user, days=days)
     names = service.skill_names()
     chart = {"labels": result.trend["labels"],
              "datasets": [{"label": names.get(code, code), "data": values}
@@ -109,7 +108,7 @@ def profile(advisor_id: int) -> str:
     picked = [p.rate.code for p in result.strengths + result.improvements]
     return render_template("microskills/profile.html", profile=result, days=days,
                            evidence=evidence_for(advisor, picked, current_user),
-                           chart_json=json.dumps(chart), names=names,
+                           chart=chart, names=names,
                            flag_names={a.code: a.definition for a in load_anti_patterns()})
 
 
@@ -118,9 +117,7 @@ def profile(advisor_id: int) -> str:
 
 def _segment_for_review(segment_id: int) -> TranscriptSegment:
     segment = db.get_or_404(TranscriptSegment, segment_id)
-    recording = get_visible_recording(current_user, segment.recording_id)
-    if not can_manage(current_user, recording):
-        abort(404)
+    access.get_visible_recording(current_user, segment.recording_id)
     return segment
 
 
@@ -169,9 +166,9 @@ def labels() -> Response:
 def segment_tags(recording, segments, user) -> dict[int, str]:
     """Tag chips under each transcript segment (a coachlab.plugins segment extra)."""
     tags = service.tags_by_segment(recording)
-    if not tags and not can_manage(user, recording):
+    reviewer = access.can(user, "review, add", "microskill tag", recording)
+    if not tags and not reviewer:
         return {}
-    reviewer = can_manage(user, recording)
     everything = service.all_microskills()
     skills = [m for m in everything if m.active]
     names = {m.code: m.name for m in everything}

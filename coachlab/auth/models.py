@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # In every session and remember cookie (get_id); bumping it ends them all.
+    session_version: Mapped[int] = mapped_column(default=0)
 
     team: Mapped[Team | None] = relationship(back_populates="advisors", foreign_keys=[team_id])
     led_teams: Mapped[list[Team]] = relationship(
@@ -67,6 +69,13 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # what Flask-Login keeps in the session and remember cookie
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember cookie issued so far for this user invalid."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -87,13 +96,3 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
 
-
-class LoginFailure(db.Model):
-    """A failed login, kept for a while to slow down password guessing."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(sa.String(64), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from coachlab.access import admin_required
-from coachlab.auth import service
+from coachlab.auth import service, throttle
 from coachlab.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -28,18 +28,17 @@ def login() -> str | Response:
         return redirect(url_for("home"))
     form = LoginForm()
     if form.validate_on_submit():
-        addr = request.remote_addr or "unknown"
-        cfg = current_app.config
-        if service.too_many_failures(form.email.data, addr, limit=cfg["LOGIN_MAX_FAILURES"],
-                                     window_s=cfg["LOGIN_WINDOW_S"]):
+        attempt = throttle.begin_attempt(service.normalise_email(form.email.data),
+                                         request.remote_addr or "unknown")
+        if not attempt.allowed:
             flash("Too many failed sign-ins. Wait a few minutes and try again.", "error")
             return render_template("auth/login.html", form=form), 429
         user = service.authenticate(form.email.data, form.password.data)
         if user is None:
-            service.record_failure(form.email.data, addr)
-            db.session.commit()
+            attempt.failed()
             flash("That email and password do not match an active account.", "error")
             return render_template("auth/login.html", form=form), 401
+        attempt.succeeded()
         db.session.commit()
         login_user(user, remember=form.remember.data)
         target = request.args.get("next")
@@ -50,6 +49,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    current_user.end_sessions()  # signing out ends the user's other sessions too
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -66,6 +67,10 @@ def password() -> str | Response:
             form.current.errors.append(str(exc))
         else:
             db.session.commit()
+            # every other session is over; this one goes on under the new session version
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_user._get_current_object(),
+                       remember=remembered in request.cookies)
             flash("Your password is changed.", "success")
             return redirect(url_for("home"))
     return render_template("auth/password.html", form=form)

@@ -21,6 +21,8 @@ export async function createWaveform(container, media, options = {}) {
     cursorColor: "#0f172a",
     normalize: true,
     dragToSeek: true,
+    // its shadow DOM gets a <style>; the page's Content-Security-Policy allows it by nonce
+    cspNonce: document.querySelector('meta[name="csp-nonce"]')?.content,
     ...options,
   });
 }
