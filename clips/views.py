@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from clips import access as clip_access
 from clips import comments, playlists, service, suggestions
 from clips.forms import (
     ClipCommentEditForm,
@@ -33,16 +34,15 @@ from clips.forms import (
 )
 from clips.models import Clip, ClipKind, ClipMicroskill, ClipStatus, Playlist, Visibility
 from clips.suggest import RulesError
+from coachlab import access
 from coachlab.auth.models import Team, User
 from coachlab.db import db
 from coachlab.forms import EmptyForm, options
 from coachlab.recordings.models import Recording
-from coachlab.recordings.service import get_visible_recording, visible_recordings
 from coachlab.storage import StorageError, get_storage
+from coachlab.urls import page_number
 
 bp = Blueprint("clips", __name__, template_folder="templates")
-
-NotAllowed = service.NotAllowed
 
 
 def cliptime(seconds: float | None) -> str:
@@ -76,12 +76,14 @@ def _clip_form(recording: Recording) -> ClipCreateForm:
 
 def recording_panel(recording: Recording, user: User) -> Markup:
     """The clips panel under the recording's player (see coachlab.plugins)."""
-    may_cut = service.can_cut(user, recording)
+    may_cut = access.can(user, "cut (from a recording)", "clip", recording)
+    may_decide = access.can(user, "see, accept, dismiss, refresh", "moment suggestion",
+                            recording)
     return Markup(render_template(
         "clips/_panel.html", recording=recording, may_cut=may_cut,
         form=_clip_form(recording) if may_cut else None, action_form=EmptyForm(),
         clips=service.clips_of(recording, user),
-        suggestions=suggestions.open_suggestions(recording) if may_cut else [],
+        suggestions=suggestions.open_suggestions(recording) if may_decide else [],
         kind_label=suggestions.kind_label, ready=recording.transcribed_at is not None
         and recording.status.value == "ready"))
 
@@ -93,9 +95,7 @@ def _back_to(recording: Recording) -> Response:
 @bp.post("/recordings/<int:recording_id>/clips")
 @login_required
 def create(recording_id: int) -> Response:
-    recording = get_visible_recording(current_user, recording_id)
-    if not service.can_cut(current_user, recording):
-        abort(404)
+    recording = access.get_visible_recording(current_user, recording_id)
     form = _clip_form(recording)
     if not form.validate_on_submit():
         flash("The clip was not saved: " + _errors(form), "error")
@@ -117,9 +117,9 @@ def create(recording_id: int) -> Response:
 
 
 def _suggestion_or_404(recording_id: int, suggestion_id: int):
-    recording = get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     suggestion = suggestions.get_suggestion(recording, suggestion_id)
-    if suggestion is None or not service.can_cut(current_user, recording):
+    if suggestion is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -154,9 +154,8 @@ def dismiss_suggestion(recording_id: int, suggestion_id: int) -> Response:
 @bp.post("/recordings/<int:recording_id>/suggestions/refresh")
 @login_required
 def refresh_suggestions(recording_id: int) -> Response:
-    recording = get_visible_recording(current_user, recording_id)
-    if not service.can_cut(current_user, recording):
-        abort(404)
+    recording = access.get_visible_recording(current_user, recording_id)
+    access.require(current_user, "see, accept, dismiss, refresh", "moment suggestion", recording)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -174,7 +173,7 @@ def refresh_suggestions(recording_id: int) -> Response:
 
 
 def _clip(clip_id: int) -> Clip:
-    return service.get_visible_clip_or_404(current_user, clip_id)
+    return clip_access.get_visible_clip(current_user, clip_id)
 
 
 def _playlist_add_form() -> PlaylistAddForm:
@@ -187,17 +186,14 @@ def _playlist_add_form() -> PlaylistAddForm:
 @login_required
 def detail(clip_id: int) -> str:
     clip = _clip(clip_id)
-    recording_visible = db.session.scalar(
-        visible_recordings(current_user).with_only_columns(Recording.id)
-        .where(Recording.id == clip.recording_id)) is not None
+    recording_visible = access.can(current_user, "see", "recording", clip.recording)
+    may_manage = access.can(current_user, "change, retry, delete", "clip", clip)
     names = service.microskill_codes()
     return render_template(
         "clips/detail.html", clip=clip, segments=service.clip_transcript(clip),
         comment_form=ClipCommentForm(formdata=None), edit_form=ClipCommentEditForm(formdata=None),
         action_form=EmptyForm(), playlist_form=_playlist_add_form(),
-        can_manage=service.can_manage_clip(current_user, clip),
-        clip_edit_form=_clip_edit_form(clip) if service.can_manage_clip(current_user, clip)
-        else None,
+        can_manage=may_manage, clip_edit_form=_clip_edit_form(clip) if may_manage else None,
         recording_visible=recording_visible, microskill_names=names,
         share_url=url_for("clips.detail", clip_id=clip.id, _external=True))
 
@@ -224,8 +220,6 @@ def _clip_edit_form(clip: Clip, *, formdata=None) -> ClipEditForm:
 @login_required
 def edit(clip_id: int) -> Response:
     clip = _clip(clip_id)
-    if not service.can_manage_clip(current_user, clip):
-        abort(404)
     form = _clip_edit_form(clip, formdata=request.form)
     if not form.validate_on_submit():
         flash("The clip was not changed: " + _errors(form), "error")
@@ -268,8 +262,6 @@ def status(clip_id: int) -> Response:
 @login_required
 def retry(clip_id: int) -> Response:
     clip = _clip(clip_id)
-    if not service.can_manage_clip(current_user, clip):
-        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -286,15 +278,13 @@ def retry(clip_id: int) -> Response:
 @login_required
 def delete(clip_id: int) -> Response:
     clip = _clip(clip_id)
-    if not service.can_manage_clip(current_user, clip):
-        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     recording_id = clip.recording_id
     service.delete_clip(clip, acting=current_user)
     db.session.commit()
     flash("The clip is deleted.", "success")
-    recording = db.session.scalar(visible_recordings(current_user)
+    recording = db.session.scalar(access.visible_recordings(current_user)
                                   .where(Recording.id == recording_id))
     if recording is not None:
         return _back_to(recording)
@@ -327,7 +317,7 @@ def comment(clip_id: int) -> Response:
 def _own_comment(clip_id: int, comment_id: int):
     clip = _clip(clip_id)
     found = comments.get_comment(clip, comment_id)
-    if found is None or found.author_id != current_user.id:
+    if found is None:
         abort(404)
     return clip, found
 
@@ -421,7 +411,8 @@ def _library(query: sa.Select, *, template: str, **context) -> str:
     if form.validate():
         query = _apply_filters(query, form)
     page = db.paginate(query.order_by(Clip.created_at.desc(), Clip.id.desc()),
-                       per_page=current_app.config["CLIPS_PER_PAGE"], error_out=False)
+                       page=page_number(), per_page=current_app.config["CLIPS_PER_PAGE"],
+                       error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(template, page=page, form=form, args=args,
                            microskill_names=service.microskill_codes(), **context)
@@ -461,7 +452,8 @@ def _playlist_form() -> PlaylistCreateForm:
 def playlist_index() -> str:
     query = playlists.visible_playlists(current_user)
     found = db.session.scalars(query.order_by(Playlist.name)).all()
-    return render_template("clips/playlists.html", playlists=found, form=_playlist_form())
+    return render_template("clips/playlists.html", playlists=found, form=_playlist_form(),
+                           counts=playlists.visible_counts(found, current_user))
 
 
 @bp.post("/playlists/")
@@ -471,14 +463,13 @@ def playlist_create() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         found = db.session.scalars(playlists.visible_playlists(current_user)
                                    .order_by(Playlist.name)).all()
-        return render_template("clips/playlists.html", playlists=found, form=form), 400
+        return render_template("clips/playlists.html", playlists=found, form=form,
+                               counts=playlists.visible_counts(found, current_user)), 400
     try:
         playlist = playlists.create_playlist(
             name=form.name.data, description=form.description.data or "",
             visibility=Visibility(form.visibility.data), team=form.team.selected,
             acting=current_user)
-    except NotAllowed:
-        abort(404)
     except service.ClipError as exc:
         db.session.rollback()
         flash(f"The playlist was not made: {exc}", "error")
@@ -491,17 +482,16 @@ def playlist_create() -> Response | tuple[str, int]:
 @bp.get("/playlists/<int:playlist_id>")
 @login_required
 def playlist(playlist_id: int) -> str:
-    found = playlists.get_visible_playlist_or_404(current_user, playlist_id)
+    found = playlists.get_visible_playlist(current_user, playlist_id)
     return render_template("clips/playlist.html", playlist=found,
                            items=playlists.visible_items(found, current_user),
-                           can_edit=playlists.can_edit_playlist(current_user, found),
+                           can_edit=access.can(current_user, "change, reorder, delete",
+                                               "playlist", found),
                            action_form=EmptyForm())
 
 
 def _editable_item(playlist_id: int, item_id: int):
-    found = playlists.get_visible_playlist_or_404(current_user, playlist_id)
-    if not playlists.can_edit_playlist(current_user, found):
-        abort(404)
+    found = playlists.get_visible_playlist(current_user, playlist_id)
     item = playlists.get_item(found, item_id)
     if item is None:
         abort(404)
@@ -535,9 +525,7 @@ def playlist_move(playlist_id: int, item_id: int) -> Response:
 @bp.post("/playlists/<int:playlist_id>/delete")
 @login_required
 def playlist_delete(playlist_id: int) -> Response:
-    found = playlists.get_visible_playlist_or_404(current_user, playlist_id)
-    if not playlists.can_edit_playlist(current_user, found):
-        abort(404)
+    found = playlists.get_visible_playlist(current_user, playlist_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     playlists.delete_playlist(found, acting=current_user)

@@ -28,7 +28,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _render(exc.code or 500, MESSAGES.get(exc.code or 500, exc.description))
+        code = exc.code or 500
+        said = exc.description if exc.description != type(exc).description else None
+        return _render(code, said or MESSAGES.get(code, exc.description))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

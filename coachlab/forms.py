@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import Flask, abort, request
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField
+
+NUL_REFUSED = ("Text cannot contain NUL characters (\\0); remove them (they usually come "
+               "from pasting binary data) and try again.")
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        """No text field stores a NUL: PostgreSQL refuses them and nobody types one."""
+        values = list(request.args.values())
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            values += request.form.values()
+        if any("\x00" in value for value in values):
+            abort(400, NUL_REFUSED)
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

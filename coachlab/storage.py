@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from flask import Flask, Response, current_app, redirect, send_file
+from flask import Flask, Response, current_app, has_request_context, redirect, request, send_file
+from werkzeug.http import parse_range_header
 from werkzeug.security import safe_join
 
 CHUNK = 1024 * 1024
@@ -104,8 +105,19 @@ class LocalStorage:
         path = self._path(key)
         if not path.is_file():
             raise _missing(key)
+        _ignore_unusable_range()
         return send_file(path, mimetype=mimetype, conditional=True, download_name=download_name,
                          as_attachment=download_name is not None, max_age=0)
+
+
+def _ignore_unusable_range() -> None:
+    """A Range header that does not parse, is not in bytes, or asks for several ranges
+    (which we do not serve) is ignored: the whole file with 200, as HTTP says, not a 416."""
+    if not has_request_context() or "HTTP_RANGE" not in request.environ:
+        return
+    parsed = parse_range_header(request.environ["HTTP_RANGE"])
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        del request.environ["HTTP_RANGE"]
 
 
 class S3Storage:

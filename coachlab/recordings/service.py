@@ -1,4 +1,6 @@
-"""Recordings: who may see them, storing uploads, deleting. Flushes, never commits."""
+"""Recordings: storing uploads, re-processing, deleting. Flushes, never commits.
+
+Who may see and do what is coachlab.access's."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 from werkzeug.utils import secure_filename
 
-from coachlab.auth.models import Role, User
+from coachlab import access
+from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.media.probe import MediaInfo, ProbeError, probe
 from coachlab.recordings.jobs import queue_processing
@@ -37,6 +40,13 @@ MIME_BY_EXTENSION = {".m4a": "audio/mp4", ".opus": "audio/ogg", ".oga": "audio/o
                      ".mp3": "audio/mpeg", ".webm": "audio/webm", ".mp4": "audio/mp4"}
 
 
+# what PyAV calls the container it found -> what browsers are told it is
+MIME_BY_CONTAINER = {"ogg": "audio/ogg", "wav": "audio/wav", "mp3": "audio/mpeg",
+                     "flac": "audio/flac", "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
+                     "matroska,webm": "audio/webm"}
+MAX_FILENAME = 255  # the column's length
+
+
 class UploadRejected(ValueError):
     """An uploaded file that will not be stored; the message is for the uploader."""
 
@@ -44,10 +54,6 @@ class UploadRejected(ValueError):
         super().__init__(f"{filename}: {reason}")
         self.filename = filename
         self.reason = reason
-
-
-class NotAllowed(Exception):
-    """The acting user may not do this; views answer 404."""
 
 
 @dataclass(slots=True)
@@ -64,44 +70,6 @@ class CallDetails:
     agent_channel: AgentChannel = AgentChannel.LEFT
 
 
-# --- visibility ---------------------------------------------------------------------------
-
-
-def visible_recordings(user: User) -> sa.Select:
-    query = sa.select(Recording)
-    if user.role is Role.ADMIN:
-        return query
-    if user.role is Role.COACH:
-        return query.where(Recording.team_id.in_([t.id for t in user.led_teams]))
-    return query.where(Recording.advisor_id == user.id)
-
-
-def get_visible_recording(user: User, recording_id: int) -> Recording:
-    """The recording, or a 404 whether it does not exist or the user may not see it."""
-    recording = db.session.scalar(
-        visible_recordings(user).where(Recording.id == recording_id))
-    if recording is None:
-        abort(404)
-    return recording
-
-
-def can_upload_for(user: User, advisor: User) -> bool:
-    if advisor.role is not Role.ADVISOR:
-        return False
-    if user.role is Role.ADMIN:
-        return True
-    if user.role is Role.COACH:
-        return advisor.team_id in {t.id for t in user.led_teams}
-    return advisor.id == user.id
-
-
-def can_manage(user: User, recording: Recording) -> bool:
-    """Delete and re-process: coaches of the recording's team and admins."""
-    if user.role is Role.ADMIN:
-        return True
-    return user.role is Role.COACH and recording.team_id in {t.id for t in user.led_teams}
-
-
 # --- uploads ------------------------------------------------------------------------------
 
 
@@ -111,10 +79,9 @@ def store_upload(stream: BinaryIO, filename: str, details: CallDetails, *,
 
     Raises :class:`UploadRejected` and leaves nothing behind when the file is not usable.
     """
-    if not can_upload_for(uploaded_by, details.advisor):
-        raise NotAllowed
+    access.require(uploaded_by, "upload", "recording", details.advisor)
     cfg = current_app.config
-    name = secure_filename(filename) or "recording"
+    name = _shorten(secure_filename(filename) or "recording", MAX_FILENAME)
     ext = Path(name).suffix.lower()
     if ext not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(sorted(e.lstrip(".") for e in ALLOWED_EXTENSIONS))
@@ -155,10 +122,7 @@ def _create_row(key: str, filename: str, size: int, sha256: str, info: MediaInfo
     channel = details.agent_channel
     if not info.is_stereo and channel in (AgentChannel.LEFT, AgentChannel.RIGHT):
         channel = AgentChannel.MONO_MIXED
-    ext = Path(filename).suffix.lower()
-    mimetype = MIME_BY_EXTENSION.get(ext) or mimetypes.guess_type(filename)[0] or "audio/mpeg"
-    if info.has_video and ext in (".mp4", ".webm"):
-        mimetype = mimetype.replace("audio/", "video/")
+    mimetype = content_type_of(info, filename)
     recording = Recording(
         advisor=details.advisor, team_id=details.advisor.team_id, uploaded_by=uploaded_by,
         called_at=details.called_at, direction=details.direction,
@@ -173,6 +137,24 @@ def _create_row(key: str, filename: str, size: int, sha256: str, info: MediaInfo
     db.session.add(recording)
     db.session.flush()
     return recording
+
+
+def content_type_of(info: MediaInfo, filename: str) -> str:
+    """The type browsers are told, from what the file is (probed), not what it is called."""
+    ext = Path(filename).suffix.lower()
+    mimetype = (MIME_BY_CONTAINER.get(info.container) or MIME_BY_EXTENSION.get(ext)
+                or mimetypes.guess_type(filename)[0] or "application/octet-stream")
+    if info.has_video and mimetype in ("audio/mp4", "audio/webm"):
+        mimetype = mimetype.replace("audio/", "video/")
+    return mimetype
+
+
+def _shorten(name: str, limit: int) -> str:
+    """Keep the extension and as much of the stem as fits."""
+    if len(name) <= limit:
+        return name
+    suffix = Path(name).suffix[:16]
+    return name[: limit - len(suffix)] + suffix
 
 
 def tags_by_name(names: list[str]) -> list[Tag]:
@@ -195,8 +177,7 @@ def parse_tags(text: str) -> list[str]:
 
 
 def retry_processing(recording: Recording, *, acting: User) -> None:
-    if not (can_manage(acting, recording) or recording.advisor_id == acting.id):
-        raise NotAllowed
+    access.require(acting, "re-process", "recording", recording)
     if recording.status not in (Status.FAILED, Status.READY):
         raise ValueError("This recording is already waiting to be processed.")
     queue_processing(recording)
@@ -204,8 +185,7 @@ def retry_processing(recording: Recording, *, acting: User) -> None:
 
 def delete_recording(recording: Recording, *, acting: User) -> None:
     """Delete the row; once committed, the media and every derived file go too."""
-    if not can_manage(acting, recording):
-        raise NotAllowed
+    access.require(acting, "delete", "recording", recording)
     delete_after_commit(recording.storage_prefix)
     db.session.delete(recording)
     db.session.flush()

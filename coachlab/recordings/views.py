@@ -17,8 +17,8 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from coachlab.auth.models import User
-from coachlab.auth.service import advisors_visible_to, teams_visible_to
+from coachlab import access
+from coachlab.auth.models import Team, User
 from coachlab.db import db
 from coachlab.forms import EmptyForm, options
 from coachlab.recordings import service
@@ -26,6 +26,7 @@ from coachlab.recordings.forms import RecordingFilterForm, RecordingUploadForm
 from coachlab.recordings.models import AgentChannel, Direction, Recording, Status, Tag
 from coachlab.recordings.pipeline import step_label
 from coachlab.storage import StorageError, get_storage
+from coachlab.urls import page_number
 
 bp = Blueprint("recordings", __name__, url_prefix="/recordings", template_folder="templates")
 
@@ -34,16 +35,16 @@ bp = Blueprint("recordings", __name__, url_prefix="/recordings", template_folder
 @login_required
 def index() -> str:
     form = RecordingFilterForm(request.args)
-    advisors = advisors_visible_to(current_user)
-    teams = teams_visible_to(current_user)
+    advisors = db.session.scalars(access.visible_advisors(current_user).order_by(User.name)).all()
+    teams = db.session.scalars(access.visible_teams(current_user).order_by(Team.name)).all()
     form.advisor.choices = options([("", "All advisors")] + [(str(a.id), a.name) for a in advisors])
     form.team.choices = options([("", "All teams")] + [(str(t.id), t.name) for t in teams])
-    query = service.visible_recordings(current_user).options(
+    query = access.visible_recordings(current_user).options(
         sa.orm.selectinload(Recording.tags), sa.orm.joinedload(Recording.advisor))
     if form.validate():
         query = _apply_filters(query, form)
-    page = db.paginate(query, per_page=current_app.config["RECORDINGS_PER_PAGE"],
-                       error_out=False)
+    page = db.paginate(query, page=page_number(),
+                       per_page=current_app.config["RECORDINGS_PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("recordings/index.html", page=page, form=form, args=args,
                            show_team_filter=len(teams) > 1,
@@ -59,8 +60,8 @@ def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
         start = dt.datetime.combine(form.date_from.data, dt.time(), dt.UTC)
         query = query.where(Recording.called_at >= start)
     if form.date_to.data:
-        end = dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time(), dt.UTC)
-        query = query.where(Recording.called_at < end)
+        end = dt.datetime.combine(form.date_to.data, dt.time.max, dt.UTC)  # 9999-12-31 too
+        query = query.where(Recording.called_at <= end)
     if form.tag.data:
         query = query.where(Recording.tags.any(Tag.name == form.tag.data.strip().lower()))
     outcome = form.outcome.data
@@ -86,7 +87,8 @@ def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
 @login_required
 def upload() -> str | Response | tuple[str, int]:
     form = RecordingUploadForm()
-    form.advisor.set_objects(advisors_visible_to(current_user))
+    form.advisor.set_objects(
+        db.session.scalars(access.visible_advisors(current_user).order_by(User.name)).all())
     if current_user.is_advisor and request.method == "GET":
         form.advisor.data = current_user.id
     if request.method == "GET" and not form.called_at.data:
@@ -97,19 +99,20 @@ def upload() -> str | Response | tuple[str, int]:
     advisor: User | None = form.advisor.selected
     if advisor is None:
         abort(404)
+    files = [f for f in form.files.data if f and f.filename]
+    most = int(current_app.config["MAX_FILES_PER_UPLOAD"])
+    if len(files) > most:
+        form.files.errors = [f"Choose at most {most} files at once ({len(files)} chosen)."]
+        return render_template("recordings/upload.html", form=form), 400
     details = _details_from(form, advisor)
     stored: list[Recording] = []
     rejected: list[service.UploadRejected] = []
-    for file in form.files.data:
-        if not file or not file.filename:
-            continue
+    for file in files:
         try:
             stored.append(service.store_upload(file.stream, file.filename, details,
                                                uploaded_by=current_user))
         except service.UploadRejected as exc:
             rejected.append(exc)
-        except service.NotAllowed:
-            abort(404)
     db.session.commit()
     for exc in rejected:
         flash(f"Not uploaded: {exc.filename}: {exc.reason}", "error")
@@ -144,10 +147,10 @@ def detail(recording_id: int) -> str:
     from coachlab.plugins import recording_panels, segment_extras
     from coachlab.transcripts.service import LOW_CONFIDENCE, segments_of
 
-    recording = service.get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     segments = segments_of(recording)
     return render_template("recordings/detail.html", recording=recording, form=EmptyForm(),
-                           can_manage=service.can_manage(current_user, recording),
+                           can_manage=access.can(current_user, "delete", "recording", recording),
                            step_label=step_label(recording.step), segments=segments,
                            low_confidence=LOW_CONFIDENCE,
                            panels=recording_panels(recording, current_user),
@@ -157,7 +160,7 @@ def detail(recording_id: int) -> str:
 @bp.get("/<int:recording_id>/media")
 @login_required
 def media(recording_id: int) -> Response:
-    recording = service.get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     try:
         return get_storage().send(recording.storage_key, mimetype=recording.content_type)
     except StorageError:
@@ -167,7 +170,7 @@ def media(recording_id: int) -> Response:
 @bp.get("/<int:recording_id>/waveform.json")
 @login_required
 def waveform(recording_id: int) -> Response:
-    recording = service.get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     if not recording.waveform_key:
         abort(404)
     try:
@@ -179,7 +182,7 @@ def waveform(recording_id: int) -> Response:
 @bp.get("/<int:recording_id>/status.json")
 @login_required
 def status(recording_id: int) -> Response:
-    recording = service.get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     return jsonify(status=recording.status.value, progress=recording.progress,
                    step=step_label(recording.step) if recording.step else "",
                    failure_reason=recording.failure_reason)
@@ -188,13 +191,11 @@ def status(recording_id: int) -> Response:
 @bp.post("/<int:recording_id>/retry")
 @login_required
 def retry(recording_id: int) -> Response:
-    recording = service.get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         service.retry_processing(recording, acting=current_user)
-    except service.NotAllowed:
-        abort(404)
     except ValueError as exc:
         flash(str(exc), "info")
         return redirect(url_for("recordings.detail", recording_id=recording.id))
@@ -206,13 +207,10 @@ def retry(recording_id: int) -> Response:
 @bp.post("/<int:recording_id>/delete")
 @login_required
 def delete(recording_id: int) -> Response:
-    recording = service.get_visible_recording(current_user, recording_id)
+    recording = access.get_visible_recording(current_user, recording_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        service.delete_recording(recording, acting=current_user)
-    except service.NotAllowed:
-        abort(404)
+    service.delete_recording(recording, acting=current_user)
     db.session.commit()
     flash("The recording and its files are deleted.", "success")
     return redirect(url_for("recordings.index"))
