@@ -10,7 +10,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from clips.models import ClipKind, Visibility
 from coachlab.forms import ModelSelectField, options
@@ -30,8 +38,10 @@ def visibility_choices(allowed: list[Visibility]) -> list:
 
 
 class ClipCreateForm(FlaskForm):
-    start = FloatField("Start (s)", validators=[InputRequired("Give the start in seconds."),
-                                                NumberRange(min=0)])
+    start = FloatField("Start (s)", validators=[
+        InputRequired("Give the start in seconds."),
+        NumberRange(min=0, message="The clip cannot start before the beginning of the "
+                                   "recording (0 s).")])
     end = FloatField("End (s)", validators=[InputRequired("Give the end in seconds."),
                                             NumberRange(min=0)])
     title = StringField("Title", validators=[DataRequired("Give the clip a title."),
@@ -43,6 +53,16 @@ class ClipCreateForm(FlaskForm):
     advisor = ModelSelectField("Advisor concerned", validators=[DataRequired()])
     visibility = SelectField("Who sees it", default=Visibility.PRIVATE.value)
     drop_video = BooleanField("Audio only (drop the video)")
+
+    def validate_end(self, field: FloatField) -> None:
+        """Refuse an end at or before the start: the region is never swapped or shifted.
+        (The end beyond the recording is the service's check: it knows the duration.)"""
+        start = self.start.data
+        if field.data is None or start is None or start != start or field.data != field.data:
+            return
+        if field.data <= start:
+            raise ValidationError(f"The clip must end after it starts (start {start:.2f} s, "
+                                  f"end {field.data:.2f} s).")
 
 
 class ClipEditForm(FlaskForm):

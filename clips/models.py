@@ -33,14 +33,14 @@ class ClipKind(enum.StrEnum):
 class Visibility(enum.StrEnum):
     """Who sees a clip or a playlist, besides the people it concerns and admins."""
 
-    PRIVATE = "private"  # the advisor concerned, whoever made it, the team's coaches
+    PRIVATE = "private"  # the advisor concerned, the coaches of its team (and admins)
     TEAM = "team"  # ... and everyone of the team
     LIBRARY = "library"  # every signed-in user
 
     @property
     def label(self) -> str:
         return {
-            "private": "Private (the advisor, you and the team's coaches)",
+            "private": "Private (the advisor and the team's coaches)",
             "team": "Team (everyone in the team)",
             "library": "Library (everyone in the organisation)",
         }[self.value]

@@ -1,4 +1,6 @@
-"""Clips: who sees and cuts them, creating, retrying and deleting. Flushes, never commits."""
+"""Clips: creating, changing, retrying and deleting them. Flushes, never commits.
+
+Who may see and do what is in clips.access, part of coachlab.access's table."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ import logging
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import Session
 
+from clips.access import can_cut, can_manage_clip, visibilities_for, visible_clips
 from clips.jobs import queue_cut
 from clips.models import (
     Clip,
@@ -20,17 +22,19 @@ from clips.models import (
     Visibility,
 )
 from clips.regions import DEFAULT_PAD, snap_to_words
+from coachlab import access
+from coachlab.access import NotAllowed, coaches_team
 from coachlab.auth.models import Role, User
 from coachlab.db import db
 from coachlab.media.transcript import Word
 from coachlab.recordings.models import Recording, Status
-from coachlab.recordings.service import NotAllowed, can_manage
 from coachlab.storage import delete_after_commit
 from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ClipError", "NotAllowed"]
+__all__ = ["ClipError", "NotAllowed", "can_cut", "can_manage_clip", "visibilities_for",
+           "visible_clips"]
 
 #: How far past the recording's stored duration an end may reach (rounding in the figures).
 END_TOLERANCE = 0.05
@@ -42,64 +46,11 @@ class ClipError(ValueError):
     """A clip that cannot be made or changed as asked; the message is for the user."""
 
 
-# --- who may see and do what ----------------------------------------------------------------
-
-
-def team_ids(user: User) -> set[int]:
-    """The teams a user belongs to: an advisor's team, a coach's led teams."""
-    ids = {t.id for t in user.led_teams}
-    if user.team_id is not None:
-        ids.add(user.team_id)
-    return ids
-
-
-def visible_clips(user: User) -> sa.Select:
-    """Clips the user may see: private ones concern them (or they cut or coach them), team
-    ones belong to one of their teams, library ones are for everyone signed in."""
-    query = sa.select(Clip)
-    if user.role is Role.ADMIN:
-        return query
-    led = [t.id for t in user.led_teams]
-    mine = list(team_ids(user))
-    return query.where(sa.or_(
-        Clip.visibility == Visibility.LIBRARY,
-        Clip.advisor_id == user.id,
-        Clip.cut_by_id == user.id,
-        Clip.team_id.in_(led),
-        sa.and_(Clip.visibility == Visibility.TEAM, Clip.team_id.in_(mine)),
-    ))
-
-
-def get_visible_clip_or_404(user: User, clip_id: int) -> Clip:
-    clip = db.session.scalar(visible_clips(user).where(Clip.id == clip_id))
-    if clip is None:
-        abort(404)
-    return clip
-
-
-def can_cut(user: User, recording: Recording) -> bool:
-    """Coaches of the recording's team and admins; advisors on their own recordings."""
-    return can_manage(user, recording) or recording.advisor_id == user.id
-
-
-def can_manage_clip(user: User, clip: Clip) -> bool:
-    """Delete and retry: whoever cut it, the team's coaches and admins."""
-    if user.role is Role.ADMIN or (clip.cut_by_id is not None and clip.cut_by_id == user.id):
-        return True
-    return user.role is Role.COACH and clip.team_id in {t.id for t in user.led_teams}
-
-
-def visibilities_for(user: User) -> list[Visibility]:
-    """Advisors share with their team at most; coaches and admins may publish to the library."""
-    if user.role is Role.ADVISOR:
-        return [Visibility.PRIVATE, Visibility.TEAM]
-    return list(Visibility)
-
-
 def advisors_for_clip(user: User, recording: Recording) -> list[User]:
     """Who a clip of this recording may concern: the recording's advisor, or for coaches and
     admins any advisor of the recording's team."""
-    if not can_manage(user, recording) or recording.team_id is None:
+    if recording.team_id is None or not (user.role is Role.ADMIN
+                                         or coaches_team(user, recording.team_id)):
         return [recording.advisor]
     others = db.session.scalars(
         sa.select(User).where(User.role == Role.ADVISOR, User.team_id == recording.team_id,
@@ -151,6 +102,9 @@ def check_region(recording: Recording, start: float, end: float) -> None:
     if end > recording.duration_s + END_TOLERANCE:
         raise ClipError(f"The clip ends at {end:.2f} s, beyond the end of the recording "
                         f"({recording.duration_s:.2f} s).")
+    if start >= recording.duration_s:  # an end within END_TOLERANCE, a start past the file
+        raise ClipError(f"The clip starts at {start:.2f} s, at or beyond the end of the "
+                        f"recording ({recording.duration_s:.2f} s).")
     if end - start > MAX_CLIP_SECONDS:
         raise ClipError(f"A clip lasts at most {MAX_CLIP_SECONDS // 60} minutes.")
 
@@ -158,8 +112,7 @@ def check_region(recording: Recording, start: float, end: float) -> None:
 def create_clip(recording: Recording, start: float, end: float, details: ClipDetails, *,
                 acting: User, pad: float = DEFAULT_PAD) -> Clip:
     """Check the region, snap it to word boundaries and queue the cut (after commit)."""
-    if not can_cut(acting, recording):
-        raise NotAllowed
+    access.require(acting, "cut (from a recording)", "clip", recording)
     check_region(recording, start, end)
     title = " ".join(details.title.split())[:200]
     if not title:
@@ -194,8 +147,7 @@ def create_clip(recording: Recording, start: float, end: float, details: ClipDet
 def update_clip(clip: Clip, *, title: str, kind: ClipKind, reason: str,
                 microskills: list[str], visibility: Visibility, acting: User) -> None:
     """Change what a clip says about the moment; its region and file stay."""
-    if not can_manage_clip(acting, clip):
-        raise NotAllowed
+    access.require(acting, "change, retry, delete", "clip", clip)
     title = " ".join(title.split())[:200]
     if not title:
         raise ClipError("Give the clip a title.")
@@ -214,8 +166,7 @@ def update_clip(clip: Clip, *, title: str, kind: ClipKind, reason: str,
 
 
 def retry_clip(clip: Clip, *, acting: User) -> None:
-    if not can_manage_clip(acting, clip):
-        raise NotAllowed
+    access.require(acting, "change, retry, delete", "clip", clip)
     if clip.status is not ClipStatus.FAILED:
         raise ClipError("Only a clip whose cut failed can be retried.")
     queue_cut(clip)
@@ -223,8 +174,7 @@ def retry_clip(clip: Clip, *, acting: User) -> None:
 
 def delete_clip(clip: Clip, *, acting: User) -> None:
     """Delete the clip, its comments and playlist places; its file goes after the commit."""
-    if not can_manage_clip(acting, clip):
-        raise NotAllowed
+    access.require(acting, "change, retry, delete", "clip", clip)
     _forget(clip)
     db.session.delete(clip)
     db.session.flush()

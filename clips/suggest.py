@@ -6,7 +6,13 @@ Two sorts of rule, both configured in ``clips/rules/decisive_moments.json``:
   escalation, an agent's "I don't know" with no next step in the same or the next agent
   sentence);
 * structural rules use :mod:`coachlab.media.talktime` (dead air, overtalk, a long agent
-  monologue after the customer spoke, a missing greeting or closing).
+  monologue after the customer spoke, a missing greeting or closing). They only look at a
+  call with at least :data:`MIN_CALL_SECONDS` of conversation (``min_call_seconds`` per
+  rule): in a shorter one any region around a moment is the whole call. Each region is
+  around its moment: the stretch of dead air, overtalk or monologue; the agent's opening (at
+  most ``window_seconds``) for a missing greeting; the last ``window_seconds`` of the agent's
+  last turn to the end for a missing closing. A greeting or closing region covers at most
+  :data:`EDGE_SHARE` of the conversation, never the whole call.
 
 An extra rules file (``load_rules(extra)`` or ``suggest_moments(t, rules=path)``) is merged
 over the defaults: a phrase rule with a new ``kind`` is added; one with an existing kind has
@@ -44,6 +50,11 @@ MONO_FACTOR = 0.8
 MERGE_BONUS = 0.05
 #: Longest quote (characters) in a reason.
 QUOTE_MAX = 90
+#: Conversation (s, first word to last) a structural rule needs unless its
+#: ``min_call_seconds`` says otherwise.
+MIN_CALL_SECONDS = 30.0
+#: Largest share of the conversation a missing greeting or closing region may cover.
+EDGE_SHARE = 0.5
 
 _KIND_RE = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
 _SENTENCE_END = re.compile(r"[.?!]+[\"')\]]*$")
@@ -119,7 +130,7 @@ _PHRASE_KEYS = {
 }
 _LIST_KEYS = ("phrases", "patterns", "unless_phrases", "unless_patterns")
 _SPEAKERS = ("agent", "customer", "any")
-_COMMON_STRUCT = {"enabled", "score", "reason", "description"}
+_COMMON_STRUCT = {"enabled", "score", "reason", "description", "min_call_seconds"}
 _STRUCT_KEYS = {
     "dead_air": _COMMON_STRUCT | {"min_seconds", "score_per_second", "score_max"},
     "overtalk": _COMMON_STRUCT | {"min_seconds", "score_per_second", "score_max"},
@@ -253,7 +264,8 @@ def _check(data: dict, source: str) -> None:
                 raise _fail(f"{where}.enabled", f"must be true or false, got {v!r}")
             if k in ("score", "score_max"):
                 _check_number(f"{where}.{k}", v, 0.0, 1.0)
-            elif k in ("min_seconds", "window_seconds", "score_per_second"):
+            elif k in ("min_seconds", "window_seconds", "score_per_second",
+                       "min_call_seconds"):
                 _check_number(f"{where}.{k}", v)
             elif k == "reason":
                 _check_template(f"{where}.reason", v, seconds=1.0)
@@ -527,8 +539,21 @@ def _scaled(conf: dict, seconds: float) -> float:
     return min(conf.get("score_max", 1.0), score)
 
 
+def _conversation(t: Transcript) -> tuple[float, float]:
+    """From the first word to the last (lead-in and hang-up tail left out)."""
+    speech = talktime.speech_intervals(t)
+    return (speech[0][0], speech[-1][1]) if speech else (0.0, 0.0)
+
+
+def _long_enough(conf: dict, length: float) -> bool:
+    return length >= conf.get("min_call_seconds", MIN_CALL_SECONDS)
+
+
 def _structural_suggestions(ctx: _Context) -> list[Suggestion]:
     st, r, t = ctx.rules.structural, ctx.rules.region, ctx.transcript
+    talk_start, talk_end = _conversation(t)
+    length = talk_end - talk_start
+    st = {name: conf for name, conf in st.items() if _long_enough(conf, length)}
     out: list[Suggestion] = []
     if conf := st.get("dead_air"):
         for s, e in talktime.silences(t, conf["min_seconds"]):
@@ -555,12 +580,15 @@ def _structural_suggestions(ctx: _Context) -> list[Suggestion]:
         (s for seg in t.segments if seg.speaker == "agent" for s in _sentences(seg)),
         key=lambda s: s.start,
     )
+    edge = EDGE_SHARE * length
     if conf := st.get("missing_greeting"):
         first = agent_turns[0]
         limit = first.start + conf.get("window_seconds", 15.0)
         opening = [s for s in agent_sentences if s.start < limit]
         if not any(conf["match"].search(s.text.translate(_APOSTROPHES)) for s in opening):
-            end = max((s.end for s in opening), default=first.end)
+            # the agent's opening sentences, cut at the window and at EDGE_SHARE of the call
+            end = min(max((s.end for s in opening), default=first.end), limit,
+                      first.start + edge)
             out.append(ctx.make("missing_greeting", conf["reason"].format(seconds=0.0),
                                 conf["score"], (first.start - r.before, end), (first.start, end)))
     if conf := st.get("missing_closing"):
@@ -568,10 +596,11 @@ def _structural_suggestions(ctx: _Context) -> list[Suggestion]:
         limit = last.end - conf.get("window_seconds", 30.0)
         closing = [s for s in agent_sentences if s.end > limit]
         if not any(conf["match"].search(s.text.translate(_APOSTROPHES)) for s in closing):
-            # the clip shows the last agent turn to the end of the call, not the whole window
+            # the end of the last agent turn (the window looked at, at most EDGE_SHARE of the
+            # call) to the end of the call; the anchor (and key) stays the last agent turn
+            start = max(last.start - r.before, limit, last.end - edge)
             out.append(ctx.make("missing_closing", conf["reason"].format(seconds=0.0),
-                                conf["score"], (last.start - r.before, t.duration),
-                                (last.start, last.end)))
+                                conf["score"], (start, t.duration), (last.start, last.end)))
     return out
 
 

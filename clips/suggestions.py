@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from clips.models import Clip, ClipKind, MomentSuggestion, SuggestionStatus
-from clips.service import ClipDetails, ClipError, can_cut, create_clip
+from clips.service import ClipDetails, ClipError, create_clip
 from clips.suggest import load_rules as _load_rules
 from clips.suggest import suggest_moments
+from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
 from coachlab.recordings.models import Recording
 from coachlab.recordings.pipeline import ProgressFn, Step
-from coachlab.recordings.service import NotAllowed
 from coachlab.transcripts.service import load_transcript
 
 log = logging.getLogger(__name__)
@@ -134,8 +134,7 @@ def get_suggestion(recording: Recording, suggestion_id: int) -> MomentSuggestion
 def accept_suggestion(suggestion: MomentSuggestion, *, acting: User) -> Clip:
     """Make the suggested moment a clip: titled from the reason, kind from the rule."""
     recording = suggestion.recording
-    if not can_cut(acting, recording):
-        raise NotAllowed
+    access.require(acting, "see, accept, dismiss, refresh", "moment suggestion", recording)
     if suggestion.status is not SuggestionStatus.OPEN:
         raise ClipError("This suggestion was already " + suggestion.status.value + ".")
     details = ClipDetails(title=title_for(suggestion.reason), kind=clip_kind_for(suggestion.kind),
@@ -151,8 +150,8 @@ def accept_suggestion(suggestion: MomentSuggestion, *, acting: User) -> Clip:
 
 
 def dismiss_suggestion(suggestion: MomentSuggestion, *, acting: User) -> None:
-    if not can_cut(acting, suggestion.recording):
-        raise NotAllowed
+    access.require(acting, "see, accept, dismiss, refresh", "moment suggestion",
+                   suggestion.recording)
     suggestion.status = SuggestionStatus.DISMISSED
     suggestion.decided_by_id = acting.id
     suggestion.decided_at = utcnow()

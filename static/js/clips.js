@@ -54,11 +54,28 @@ function init() {
     show(skipInput);
   }
 
+  // Typed times are never swapped or capped: an impossible region is marked invalid (the
+  // browser shows why and does not submit), and the server refuses it with a message too.
+  function typedProblem(start, end) {
+    if (start < 0) return "The clip cannot start before the beginning of the recording.";
+    if (end <= start) return "The clip must end after it starts.";
+    if (duration && end > duration + 0.05) return `The recording is only ${duration.toFixed(2)} s long.`;
+    return "";
+  }
+
   function fromInputs(changed) {
     const start = parseFloat(startInput.value);
     const end = parseFloat(endInput.value);
     if (Number.isNaN(start) || Number.isNaN(end)) return;
-    select(start, end, changed);
+    const problem = typedProblem(start, end);
+    startInput.setCustomValidity("");
+    endInput.setCustomValidity("");
+    changed.setCustomValidity(problem);
+    if (problem) { changed.reportValidity(); return; }
+    selection.start = start;
+    selection.end = end;
+    panel.dataset.selection = `${start.toFixed(2)}-${end.toFixed(2)}`;
+    show(changed);
   }
 
   startInput.addEventListener("input", () => fromInputs(startInput));

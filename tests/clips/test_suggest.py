@@ -131,15 +131,18 @@ def test_missing_greeting_and_closing():
         ("agent", 0.5, 3.0, "Yeah, what is it?"),
         ("customer", 4.0, 8.0, "My internet is down again."),
         ("agent", 9.0, 14.0, "Okay, I have reset the line now."),
-        greet=False, close=False, duration=20.0,
+        ("customer", 15.0, 20.0, "Right, it is working again."),
+        ("agent", 21.0, 34.0, "Good, the line should stay up from now on."),
+        greet=False, close=False, duration=40.0,
     )
     suggestions = suggest_moments(t)
     greeting = only(suggestions, "missing_greeting")
     assert greeting.reason == "Agent's opening has no greeting"
     assert greeting.start == 0.0
-    assert greeting.end >= 10.0
+    assert 10.0 <= greeting.end <= 15.5 + 0.5  # the opening, not the call
     closing = only(suggestions, "missing_closing")
-    assert closing.end == 20.0
+    assert closing.end == 40.0
+    assert closing.start >= 20.0 - 0.5  # the last agent turn to the end, not the call
     assert closing.end - closing.start >= 10.0
 
 
@@ -152,7 +155,8 @@ def test_greeting_and_closing_present():
 def test_dead_air():
     t = call(("customer", 5.0, 8.0, "Can you check my order?"),
              ("agent", 9.0, 11.0, "One moment please."),
-             ("agent", 17.0, 20.0, "Thanks for waiting, it shipped."))
+             ("agent", 17.0, 20.0, "Thanks for waiting, it shipped."),
+             ("customer", 20.5, 26.0, "Great, that was all I wanted to know today."))
     s = only(suggest_moments(t), "dead_air")
     assert (s.anchor_start, s.anchor_end) == (11.0, 17.0)
     assert s.reason == "6.0 s of dead air"
@@ -168,7 +172,9 @@ def test_short_silence_is_not_suggested():
 
 def test_overtalk():
     t = call(("customer", 5.0, 10.0, "No no no listen to me I said the router"),
-             ("agent", 7.0, 12.0, "Yes I know but if you just let me explain"))
+             ("agent", 7.0, 12.0, "Yes I know but if you just let me explain"),
+             ("customer", 12.5, 18.0, "Fine, go on then, explain it to me slowly."),
+             ("agent", 18.5, 28.0, "The router needs a restart and then a minute to settle."))
     s = only(suggest_moments(t), "overtalk")
     assert (s.anchor_start, s.anchor_end) == (7.0, 10.0)
     assert "3.0 s" in s.reason
