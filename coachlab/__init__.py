@@ -34,24 +34,29 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from coachlab import cli, errors, jobs, storage
+    from coachlab import access, cli, errors, forms, jobs, security, storage, urls
     from coachlab.db import db
     from coachlab.extensions import csrf, login_manager, migrate
 
+    urls.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
+    security.init_app(app)  # before CSRFProtect: its hook refuses bodies before they are read
     csrf.init_app(app)
+    forms.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
     errors.init_app(app)
+    access.init_app(app)
     cli.init_app(app)
 
     from coachlab.auth.models import User
+    from coachlab.auth.service import load_session_user
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        return load_session_user(user_id)
 
     from coachlab.auth.views import bp as auth_bp
     from coachlab.recordings import jobs as recording_jobs
