@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,9 @@ def base_config(database_url: str, root: Path, **overrides) -> dict:
         "JOBS_IMMEDIATE": True,
         "MAX_UPLOAD_MB": 5,
         "MAX_DURATION_S": 600,
+        # sign-in throttling: Redis in the Redis pass, counters of this app's own
+        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL or "memory://",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         **overrides,
     }
 
@@ -121,6 +125,62 @@ def login(client: Client):
         return client
 
     return sign_in
+
+
+# --- Debian's Chromium via Playwright (one per session, for tests/browser and tests that drive
+# the app as `make run` serves it) ---------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-quic",
+               "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):  # CI installs it (make test as root): missing is a failure
+            pytest.fail(f"{CHROMIUM} is not installed on CI")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium, or make test "
+                    "as root)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request, tmp_path):
+    """A fresh browser context and page; on failure a screenshot is saved in ``tmp_path``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            shot = tmp_path / "failure.png"
+            try:
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"screenshot of the failure: {shot}")
+            except Exception as exc:  # the page may be gone; the failure is what matters
+                print(f"no screenshot: {exc!r}")
+        context.close()
 
 
 from tests.factories import *  # noqa: E402,F401,F403  (factory fixtures)

@@ -447,3 +447,72 @@ def test_retry_needs_the_csrf_token(app, make_user, login, make_recording, queue
 
     assert client.post(f"/recordings/{recording.id}/retry").status_code == 400
     assert fresh(recording.id).status is Status.FAILED and processing_jobs(queue) == []
+
+
+# --- the registry of job kinds ------------------------------------------------------------
+
+
+def _every_module_imported() -> None:
+    """Import every module of the app's packages, as no single request would."""
+    import importlib
+    import pkgutil
+
+    for package in ("coachlab", "clips", "microskills"):
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+            # the migrations run only under Alembic; coachlab.wsgi builds an app at import
+            if ".migrations" not in info.name and info.name != "coachlab.wsgi":
+                importlib.import_module(info.name)
+
+
+def test_a_fresh_worker_knows_every_task_and_job_kind_the_code_defines(app, queue,
+                                                                       start_worker):
+    from coachlab.jobs import JobState, job_kinds, task_names
+
+    worker = start_worker()
+    wait_for(lambda: "Job kinds: " in worker.log(), "the worker to start", worker)
+    line = next(ln for ln in worker.log().splitlines() if ln.startswith("Job kinds: "))
+    kinds_part, tasks_part = line.removeprefix("Job kinds: ").split("; tasks: ")
+
+    _every_module_imported()
+
+    assert set(tasks_part.split(", ")) == task_names()
+    assert set(kinds_part.split(", ")) == set(job_kinds(app))
+    # every table that carries job state has a kind that runs it
+    job_models = {m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, JobState)}
+    assert job_models == {kind.model for kind in job_kinds(app).values()}
+
+
+def _send(queue, name: str, args: tuple) -> None:
+    """Put a raw message on the queue, as another version of CoachLab might have."""
+    from huey.registry import Message
+
+    message = Message(id="test-" + name, name=name, eta=None, retries=0, retry_delay=0,
+                      priority=None, args=args, kwargs={}, on_complete=None, on_error=None,
+                      expires=None, expires_resolved=None, timeout=None, chord_config=None,
+                      retry_backoff=0)
+    queue.storage.enqueue(queue.serializer.serialize(message), None)
+
+
+@pytest.mark.parametrize(("task", "kind"), [
+    (RUN_JOB_TASK, "recording.transcode_v9"),  # a kind this version does not have
+    ("coachlab.jobs.process_recording_v9", "recording.process"),  # a task it does not have
+], ids=["unknown-kind", "unknown-task"])
+def test_a_message_nobody_knows_fails_its_row_with_a_reason_and_retry(
+        app, make_user, login, make_recording, queue, start_worker, task, kind):
+    advisor = make_user(Role.ADVISOR)
+    recording = make_recording(advisor, name="worker-unknown.wav")
+    queue.storage.flush_queue()
+    _send(queue, task, (kind, "recordings", recording.id))
+
+    worker = start_worker()
+    recording = wait_until_settled(recording.id, worker)
+
+    assert recording.status is Status.FAILED
+    assert "does not know" in recording.failure_reason and kind in recording.failure_reason
+    assert recording.waveform_key is None
+    page = login(advisor).get(f"/recordings/{recording.id}").get_data(as_text=True)
+    assert "does not know" in page and f"/recordings/{recording.id}/retry" in page
+    # Retry sends a message this worker knows
+    assert login(advisor).post_form(f"/recordings/{recording.id}/retry").status_code == 302
+    assert_ready_with_waveform(wait_until_settled(recording.id, worker), worker)
