@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 VENDOR := static/vendor/.stamp
 
-.PHONY: run test test-fast lint vendor system-deps demo-media bench clean
+.PHONY: run test test-fast lint vendor system-deps demo-media bench bench-load clean
 
 run: $(STAMP_RUN) $(VENDOR)
 	$(BIN)/coachlab db upgrade
@@ -53,6 +53,11 @@ bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/transcription.py
 	$(BIN)/python benchmarks/clips.py
 	$(BIN)/python benchmarks/microskills.py
+	$(BIN)/python benchmarks/memory.py
+
+# Needs Debian's wrk (apt-get install wrk): 20 clients for 60 s against a served demo instance.
+bench-load: $(STAMP_RUN)
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache
