@@ -1,4 +1,4 @@
-"""URL helpers: id converters that match only ids a database can hold, page numbers, and
+"""URL helpers: id converters that match only ids the id columns can hold, page numbers, and
 which ``next`` targets are safe to follow."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-#: Ids are 64-bit signed integers in PostgreSQL (BIGINT) and SQLite.
-MAX_ID = 2**63 - 1
+#: Ids are INTEGER columns: 32-bit signed in PostgreSQL (SQLite's are wider).
+MAX_ID = 2**31 - 1
 #: No list has this many pages; beyond it the OFFSET would overflow the database.
 MAX_PAGE = 1_000_000
 

@@ -43,8 +43,7 @@ class ServedApp:
         self.schema = None
         if TEST_DATABASE_URL:
             self.schema = f"served_{uuid.uuid4().hex[:8]}"
-            with sa.create_engine(self._engine_url(TEST_DATABASE_URL)).begin() as conn:
-                conn.execute(sa.text(f"CREATE SCHEMA {self.schema}"))
+            _run_sql(TEST_DATABASE_URL, f"CREATE SCHEMA {self.schema}")
             self.database_url = (f"{TEST_DATABASE_URL}?options=-csearch_path%3D{self.schema}")
         else:
             self.database_url = f"sqlite:///{root / 'coachlab.sqlite'}"
@@ -63,7 +62,8 @@ class ServedApp:
             self.env["COACHLAB_REDIS_URL"] = self.redis_url
             import redis
 
-            redis.Redis.from_url(self.redis_url).flushdb()
+            with redis.Redis.from_url(self.redis_url) as client:
+                client.flushdb()
         self.engine = sa.create_engine(self._engine_url(self.database_url))
         self.seed = seed
         self.proc: subprocess.Popen | None = None
@@ -84,7 +84,7 @@ class ServedApp:
 
     @staticmethod
     def _engine_url(url: str) -> str:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return _engine_url(url)
 
     def _run(self, *args: str) -> str:
         result = subprocess.run([sys.executable, "-m", "coachlab.cli", *args], env=self.env,
@@ -148,8 +148,20 @@ class ServedApp:
             self._log.close()
         self.engine.dispose()
         if self.schema:
-            with sa.create_engine(self._engine_url(TEST_DATABASE_URL)).begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA {self.schema} CASCADE"))
+            _run_sql(TEST_DATABASE_URL, f"DROP SCHEMA {self.schema} CASCADE")
+
+
+def _engine_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _run_sql(url: str, sql: str) -> None:
+    engine = sa.create_engine(_engine_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(sql))
+    finally:
+        engine.dispose()
 
 
 def csrf_token(page: str) -> str:

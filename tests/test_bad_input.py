@@ -12,7 +12,7 @@ from coachlab.recordings.models import Recording
 from coachlab.urls import MAX_ID
 from tests.recordings.test_upload import count_recordings, upload
 
-HUGE = str(MAX_ID + 1)  # 9223372036854775808
+HUGE = str(MAX_ID + 1)  # one past what an INTEGER id column holds in PostgreSQL
 
 
 @pytest.fixture
@@ -55,9 +55,11 @@ def test_a_page_that_is_not_a_number_is_the_first(app, login, advisor):
     ("get", f"/clips/{HUGE}"),
     ("post", f"/clips/{HUGE}/comments"),
     ("post", f"/recordings/{HUGE}/retry"),
+    ("get", "/recordings/9223372036854775808/status.json"),  # 2**63, as the attacker sent
+    ("post", "/clips/9223372036854775808/comments"),
     ("get", "/recordings/99999999999999999999999999999999"),
 ])
-def test_ids_beyond_64_bits_are_404(app, login, advisor, method, url):
+def test_ids_beyond_what_the_id_columns_hold_are_404(app, login, advisor, method, url):
     client = login(advisor)
     response = client.get(url) if method == "get" else client.post_form(url, {"body": "x"})
     assert response.status_code == 404

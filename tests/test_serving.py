@@ -40,6 +40,14 @@ def recording_states(served: ServedApp) -> dict[int, tuple]:
         "SELECT id, status, attempts, worker_id FROM recordings ORDER BY id")}
 
 
+def all_processed(served: ServedApp) -> dict[int, tuple]:
+    def all_ready():
+        states = recording_states(served)
+        return states if states and all(s[0] == "ready" for s in states.values()) else None
+
+    return served.wait_for(all_ready, "every demo call to be processed", timeout=900)
+
+
 def test_a_sigkilled_worker_is_replaced_and_its_job_finishes(served):
     """SIGKILL the worker while it processes a demo call: serve restarts it at once, the job
     is re-queued at once (the stale-heartbeat window is 5 minutes) and finishes."""
@@ -57,11 +65,7 @@ def test_a_sigkilled_worker_is_replaced_and_its_job_finishes(served):
     requeued = [int(i) for i in said.group(1).split(",")]
     assert row.id in requeued
 
-    def all_ready():
-        states = recording_states(served)
-        return states if states and all(s[0] == "ready" for s in states.values()) else None
-
-    states = served.wait_for(all_ready, "every demo call to be processed", timeout=900)
+    states = all_processed(served)
     served.check_alive()  # serve itself was never restarted
     for rec_id in requeued:  # the killed attempt, then the one that finished
         assert states[rec_id][1] == 2 and not states[rec_id][2].endswith(f":{worker_pid}")
@@ -76,6 +80,7 @@ def test_a_sigkilled_worker_is_replaced_and_its_job_finishes(served):
 
 
 def test_a_clip_cut_through_the_web_route_plays(served):
+    all_processed(served)
     http = served.sign_in("coach@example.com")
     recording = served.query("SELECT id, duration_s FROM recordings ORDER BY id LIMIT 1")[0]
     recording_page = http.get(f"{served.url}/recordings/{recording.id}", timeout=10)
@@ -114,6 +119,7 @@ def _ready(http, served, clip_id):
 
 @pytest.mark.browser
 def test_coach_accepts_a_suggested_moment_and_plays_the_clip(served, page):
+    all_processed(served)
     page.goto(f"{served.url}/login")
     page.fill("input[name=email]", "coach@example.com")
     page.fill("input[name=password]", "coachlab-demo")
