@@ -34,11 +34,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from coachlab import access, cli, errors, forms, jobs, security, storage, urls
+    from coachlab import access, cli, errors, forms, jobs, security, storage, timezones, urls
     from coachlab.db import db
     from coachlab.extensions import csrf, login_manager, migrate
 
     urls.init_app(app)
+    timezones.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)

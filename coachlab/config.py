@@ -50,6 +50,10 @@ class Config:
 
     RECORDINGS_PER_PAGE = 25
 
+    # Pages show times, and forms read them, in the user's own zone (profile), else this one.
+    TIMEZONE = "UTC"  # an IANA name, e.g. "Europe/London"
+    LOCALE = "en_GB"  # how dates are written ("23 Nov 2026")
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set COACHLAB_SESSION_COOKIE_SECURE=true behind HTTPS

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask
 
 from coachlab.recordings.models import Status
@@ -27,12 +25,8 @@ def filesize(size: int) -> str:
     return f"{value:.1f} GB"
 
 
-def when(value: dt.datetime | None) -> str:
-    return "—" if value is None else value.strftime("%d %b %Y %H:%M")
-
-
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(duration=duration, filesize=filesize, when=when)
+    app.jinja_env.filters.update(duration=duration, filesize=filesize)
     from coachlab.plugins import nav_links
 
     app.jinja_env.globals.update(Status=Status, nav_links=nav_links)

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachlab.auth.models import Role
 from coachlab.forms import ModelSelectField, ModelSelectMultipleField, options
+from coachlab.timezones import zone_names
 
 
 class LoginForm(FlaskForm):
@@ -17,6 +18,17 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField("New password", validators=[DataRequired(), Length(min=10)])
     confirm = PasswordField("Repeat new password",
                             validators=[DataRequired(), EqualTo("new", "The passwords differ.")])
+
+
+class SettingsForm(FlaskForm):
+    time_zone = SelectField(
+        "Time zone", default="",
+        description="Pages show times in this zone, and forms read the times you type in it.")
+
+    def __init__(self, *args, site_zone: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = ([("", f"The site's zone ({site_zone})")]
+                                  + [(name, name.replace("_", " ")) for name in zone_names()])
 
 
 class PasswordResetForm(FlaskForm):

@@ -31,6 +31,8 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # An archived team keeps its history but takes no new members or recordings.
+    archived_at: Mapped[dt.datetime | None]
 
     coaches: Mapped[list[User]] = relationship(
         secondary=team_coaches, back_populates="led_teams", order_by="User.name"
@@ -38,6 +40,10 @@ class Team(db.Model):
     advisors: Mapped[list[User]] = relationship(
         back_populates="team", order_by="User.name", foreign_keys="User.team_id"
     )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"
@@ -56,6 +62,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # The sign-in before this one: "since your last visit" on the start page counts from it.
+    previous_login_at: Mapped[dt.datetime | None]
+    # An IANA zone ("Europe/London"); None means the site's zone (config TIMEZONE).
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
     # In every session and remember cookie (get_id); bumping it ends them all.
     session_version: Mapped[int] = mapped_column(default=0)
 

@@ -112,6 +112,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not user.active:
         return None
+    user.previous_login_at = user.last_login_at
     user.last_login_at = utcnow()
     return user
 

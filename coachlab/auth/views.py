@@ -11,6 +11,7 @@ from coachlab.auth.forms import (
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
+    SettingsForm,
     TeamCreateForm,
     UserCreateForm,
     UserEditForm,
@@ -74,6 +75,19 @@ def password() -> str | Response:
             flash("Your password is changed.", "success")
             return redirect(url_for("home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | Response:
+    form = SettingsForm(site_zone=current_app.config["TIMEZONE"],
+                        time_zone=current_user.time_zone or "")
+    if form.validate_on_submit():
+        current_user.time_zone = form.time_zone.data or None
+        db.session.commit()
+        flash("Your settings are saved.", "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form)
 
 
 # --- administration -------------------------------------------------------------------

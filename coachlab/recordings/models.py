@@ -68,6 +68,9 @@ class Recording(JobState, db.Model):
     called_at: Mapped[dt.datetime] = mapped_column(index=True)
     direction: Mapped[Direction] = mapped_column(str_enum(Direction, 10))
     customer_ref: Mapped[str] = mapped_column(sa.String(120), default="")
+    # What the call was about; defaulted at upload from the disposition, after transcription
+    # from the customer's first words (see recordings.titles), always editable.
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
     nps: Mapped[int | None] = mapped_column(sa.SmallInteger)
     csat: Mapped[int | None] = mapped_column(sa.SmallInteger)
     resolved: Mapped[bool | None]
@@ -121,9 +124,9 @@ class Recording(JobState, db.Model):
         return None if self.nps is None else self.nps <= 6
 
     @property
-    def title(self) -> str:
-        who = self.customer_ref or self.original_filename
-        return f"{self.called_at:%d %b %Y %H:%M} · {who}"
+    def display_title(self) -> str:
+        """The title, else who the call was with: what lists and links show."""
+        return self.title or self.customer_ref or self.original_filename
 
     def __repr__(self) -> str:
         return f"<Recording {self.id} {self.status.value}>"

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from coachlab import access
+from coachlab import access, timezones
 from coachlab.auth.models import Team, User
 from coachlab.db import db
 from coachlab.forms import EmptyForm, options
@@ -57,11 +57,12 @@ def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
     if form.team.data:
         query = query.where(Recording.team_id == int(form.team.data))
     if form.date_from.data:
-        start = dt.datetime.combine(form.date_from.data, dt.time(), dt.UTC)
+        start = timezones.local_day_start(form.date_from.data)
         query = query.where(Recording.called_at >= start)
-    if form.date_to.data:
-        end = dt.datetime.combine(form.date_to.data, dt.time.max, dt.UTC)  # 9999-12-31 too
-        query = query.where(Recording.called_at <= end)
+    # (the day after 9999-12-31 does not exist: that "to" date filters nothing)
+    if form.date_to.data and form.date_to.data < dt.date.max:
+        end = timezones.local_day_start(form.date_to.data + dt.timedelta(days=1))
+        query = query.where(Recording.called_at < end)
     if form.tag.data:
         query = query.where(Recording.tags.any(Tag.name == form.tag.data.strip().lower()))
     outcome = form.outcome.data
@@ -92,7 +93,8 @@ def upload() -> str | Response | tuple[str, int]:
     if current_user.is_advisor and request.method == "GET":
         form.advisor.data = current_user.id
     if request.method == "GET" and not form.called_at.data:
-        form.called_at.data = dt.datetime.now().replace(second=0, microsecond=0)
+        form.called_at.data = timezones.local_naive(timezones.local_now()).replace(
+            second=0, microsecond=0)
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("recordings/upload.html", form=form), status
@@ -128,9 +130,7 @@ def upload() -> str | Response | tuple[str, int]:
 
 
 def _details_from(form: RecordingUploadForm, advisor: User) -> service.CallDetails:
-    called_at = form.called_at.data
-    if called_at.tzinfo is None:
-        called_at = called_at.replace(tzinfo=dt.UTC)
+    called_at = timezones.from_local(form.called_at.data)  # typed in the uploader's zone
     resolved = {"yes": True, "no": False}.get(form.resolved.data)
     return service.CallDetails(
         advisor=advisor, called_at=called_at, direction=Direction(form.direction.data),
