@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register this package's views and hooks with the app (see coachlab.plugins)."""
-    from clips import jobs, service
+    from clips import home, jobs, service
     from clips.access import RULES
     from clips.cli import cut_command
     from clips.suggestions import SUGGEST_STEP
@@ -16,8 +16,10 @@ def init_app(app: Flask) -> None:
     from coachlab.plugins import (
         NavLink,
         add_evidence_source,
+        add_home_card,
         add_nav_link,
         add_recording_panel,
+        add_review_source,
     )
     from coachlab.recordings.pipeline import register_step
 
@@ -33,6 +35,9 @@ def init_app(app: Flask) -> None:
     add_nav_link(app, NavLink("clips.playlist_index", "Playlists", order=45))
     add_recording_panel(app, recording_panel, area="main")
     add_evidence_source(app, service.clip_evidence)
+    for card in home.CARDS:
+        add_home_card(app, card)
+    add_review_source(app, home.last_clip_reviews)
     register_step(app, SUGGEST_STEP)
     jobs.init_app(app)
     app.cli.add_command(cut_command)

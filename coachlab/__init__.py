@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, url_for
-from flask_login import current_user, login_required
+from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR.parent / "static"
@@ -63,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from coachlab.recordings import jobs as recording_jobs
     from coachlab.recordings.jobs import WAVEFORM_STEP
     from coachlab.recordings.pipeline import register_step
+    from coachlab.recordings.titles import TITLE_STEP
     from coachlab.recordings.views import bp as recordings_bp
     from coachlab.transcripts.jobs import TRANSCRIBE_STEP, check_model_at_worker_start
     from coachlab.transcripts.views import bp as transcripts_bp
@@ -73,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     recording_jobs.init_app(app)
     register_step(app, WAVEFORM_STEP)
     register_step(app, TRANSCRIBE_STEP)
+    register_step(app, TITLE_STEP)
     app.extensions.setdefault("coachlab.worker_checks", []).append(check_model_at_worker_start)
 
     import importlib
@@ -80,23 +81,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for package in DOMAIN_PACKAGES:
         importlib.import_module(package).init_app(app)
 
-    @app.get("/")
-    @login_required
-    def home():
-        if current_user.is_admin and not _has_any_recording():
-            return redirect(url_for("auth.users"))
-        return redirect(url_for("recordings.index"))
+    from coachlab import home
+
+    home.init_app(app)
 
     from coachlab import templating
 
     templating.init_app(app)
     return app
 
-
-def _has_any_recording() -> bool:
-    import sqlalchemy as sa
-
-    from coachlab.db import db
-    from coachlab.recordings.models import Recording
-
-    return db.session.scalar(sa.select(Recording.id).limit(1)) is not None

@@ -182,6 +182,10 @@ CORE_RULES = (
          "teams they lead, admins for any advisor.", can_upload_for),
     Rule("recording", "re-process", "Coaches of the recording's team, admins and the advisor "
          "it is of.", can_reprocess_recording),
+    Rule("recording", "rename", "Coaches of the recording's team, admins and the advisor "
+         "it is of.", can_reprocess_recording),
+    Rule("recording", "edit details of", "Coaches of the recording's team and admins "
+         "(date, outcomes, disposition, tags).", can_manage_recording),
     Rule("recording", "delete", "Coaches of the recording's team and admins.",
          can_manage_recording),
     Rule("transcript", "see, search, export", "Whoever sees the recording.",

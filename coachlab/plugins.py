@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from coachlab.auth.models import User
+from coachlab.db import db
 from coachlab.recordings.models import Recording
 
 # (recording, user) -> HTML shown on the recording page, in the given area
@@ -84,3 +85,65 @@ def evidence_for(advisor: User, codes: list[str], viewer: User) -> dict[str, lis
         for code, links in source(advisor, codes, viewer).items():
             found.setdefault(code, []).extend(links)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class HomeCard:
+    """A card on a role's start page, saying what needs the user now.
+
+    ``render(user, since)`` returns the card's HTML, or None when it has nothing to say to
+    this user; ``since`` is the user's previous visit (their sign-in before this one, or a
+    week ago for a first visit). Later packages (sessions, goals, buddies) add theirs.
+    """
+
+    key: str
+    roles: frozenset[str]  # Role values the card is for: {"coach", "admin"}
+    render: Callable[[User, object], Markup | str | None]
+    order: int = 50
+
+
+def add_home_card(app: Flask, card: HomeCard) -> None:
+    cards: list[HomeCard] = app.extensions.setdefault("coachlab.home_cards", [])
+    if any(c.key == card.key for c in cards):
+        raise ValueError(f"home card {card.key} registered twice")
+    cards.append(card)
+
+
+def home_cards(user: User, since) -> list[Markup]:
+    cards = sorted(current_app.extensions.get("coachlab.home_cards", []), key=lambda c: c.order)
+    shown = []
+    for card in cards:
+        if user.role.value not in card.roles:
+            continue
+        try:
+            html = card.render(user, since)
+        except Exception:
+            # one broken card must not take the start page down; tests want to see it fail
+            if current_app.testing:
+                raise
+            current_app.logger.exception("home card %s failed", card.key)
+            db.session.rollback()
+            html = Markup('<article class="home-card"><p class="flash flash-error">This part of '
+                          "the page could not be shown; the error is logged.</p></article>")
+        if html:
+            shown.append(Markup(html))
+    return shown
+
+
+# (advisor ids) -> {advisor id: when they were last reviewed}: clips a coach cut of their
+# calls, coaches' comments, tag reviews, coaching sessions... The start page's "no review
+# lately" takes the latest over all sources.
+ReviewSourceFn = Callable[[list[int]], dict[int, object]]
+
+
+def add_review_source(app: Flask, source: ReviewSourceFn) -> None:
+    app.extensions.setdefault("coachlab.review_sources", []).append(source)
+
+
+def last_reviews(advisor_ids: list[int]) -> dict[int, object]:
+    latest: dict[int, object] = {}
+    for source in current_app.extensions.get("coachlab.review_sources", []):
+        for advisor_id, when in source(advisor_ids).items():
+            if when is not None and (advisor_id not in latest or when > latest[advisor_id]):
+                latest[advisor_id] = when
+    return latest

@@ -58,8 +58,8 @@ def viewer_zone() -> ZoneInfo:
     return site_zone()
 
 
-def _select_timezone() -> ZoneInfo:
-    return viewer_zone()
+def _select_timezone() -> str:
+    return viewer_zone().key  # Flask-Babel wants a name (it converts with pytz)
 
 
 def zone_label() -> str:
@@ -117,7 +117,7 @@ def day(value: dt.datetime | dt.date | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):
-        return format_date(to_local(value), DATE_PATTERN)
+        value = to_local(value).date()
     return format_date(value, DATE_PATTERN)
 
 

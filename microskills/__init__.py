@@ -5,8 +5,15 @@ reviews of its tags and each advisor's microskill profile."""
 def init_app(app) -> None:
     """Register views, the tagging step, transcript chips and the CLI (see coachlab.plugins)."""
     from coachlab.access import register
-    from coachlab.plugins import NavLink, add_nav_link, add_segment_extras
+    from coachlab.plugins import (
+        NavLink,
+        add_home_card,
+        add_nav_link,
+        add_review_source,
+        add_segment_extras,
+    )
     from coachlab.recordings.pipeline import register_step
+    from microskills import home
     from microskills.access import RULES
     from microskills.cli import microskills_cli
     from microskills.jobs import TAG_STEP, retag_outdated_at_worker_start
@@ -16,6 +23,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_step(app, TAG_STEP)
     add_segment_extras(app, segment_tags)
+    for card in home.CARDS:
+        add_home_card(app, card)
+    add_review_source(app, home.last_tag_reviews)
     add_nav_link(app, NavLink("microskills.advisors", "Microskills", order=30))
     app.cli.add_command(microskills_cli)
     app.extensions.setdefault("coachlab.worker_checks", []).append(retag_outdated_at_worker_start)

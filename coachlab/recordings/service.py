@@ -22,6 +22,7 @@ from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.media.probe import MediaInfo, ProbeError, probe
+from coachlab.recordings import titles
 from coachlab.recordings.jobs import queue_processing
 from coachlab.recordings.models import AgentChannel, Direction, Recording, Status, Tag
 from coachlab.storage import (
@@ -60,6 +61,7 @@ class UploadRejected(ValueError):
 class CallDetails:
     advisor: User
     called_at: dt.datetime
+    title: str = ""  # blank: defaulted (see coachlab.recordings.titles)
     direction: Direction = Direction.INBOUND
     customer_ref: str = ""
     nps: int | None = None
@@ -133,6 +135,7 @@ def _create_row(key: str, filename: str, size: int, sha256: str, info: MediaInfo
         audio_codec=info.audio_codec, channels=info.channels, sample_rate=info.sample_rate,
         has_video=info.has_video, agent_channel=channel,
     )
+    recording.title = titles.clean(details.title) or titles.from_disposition(details.disposition)
     recording.tags = tags_by_name(details.tags)
     db.session.add(recording)
     db.session.flush()
@@ -174,6 +177,24 @@ def parse_tags(text: str) -> list[str]:
 
 
 # --- processing and deletion -------------------------------------------------------------
+
+
+def rename_recording(recording: Recording, title: str, *, acting: User) -> None:
+    access.require(acting, "rename", "recording", recording)
+    recording.title = titles.clean(title)
+
+
+def update_details(recording: Recording, details: CallDetails, *, acting: User) -> None:
+    """Correct what was said about a call at upload (not its file nor its advisor)."""
+    access.require(acting, "edit details of", "recording", recording)
+    recording.title = titles.clean(details.title)
+    recording.called_at = details.called_at
+    recording.direction = details.direction
+    recording.customer_ref = details.customer_ref.strip()
+    recording.nps, recording.csat = details.nps, details.csat
+    recording.resolved = details.resolved
+    recording.disposition = details.disposition.strip()
+    recording.tags = tags_by_name(details.tags)
 
 
 def retry_processing(recording: Recording, *, acting: User) -> None:

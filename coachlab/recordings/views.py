@@ -22,7 +22,12 @@ from coachlab.auth.models import Team, User
 from coachlab.db import db
 from coachlab.forms import EmptyForm, options
 from coachlab.recordings import service
-from coachlab.recordings.forms import RecordingFilterForm, RecordingUploadForm
+from coachlab.recordings.forms import (
+    RecordingDetailsForm,
+    RecordingFilterForm,
+    RecordingTitleForm,
+    RecordingUploadForm,
+)
 from coachlab.recordings.models import AgentChannel, Direction, Recording, Status, Tag
 from coachlab.recordings.pipeline import step_label
 from coachlab.storage import StorageError, get_storage
@@ -63,6 +68,10 @@ def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
     if form.date_to.data and form.date_to.data < dt.date.max:
         end = timezones.local_day_start(form.date_to.data + dt.timedelta(days=1))
         query = query.where(Recording.called_at < end)
+    if form.q.data and form.q.data.strip():
+        words = form.q.data.strip()
+        query = query.where(sa.or_(Recording.title.icontains(words, autoescape=True),
+                                   Recording.customer_ref.icontains(words, autoescape=True)))
     if form.tag.data:
         query = query.where(Recording.tags.any(Tag.name == form.tag.data.strip().lower()))
     outcome = form.outcome.data
@@ -129,15 +138,18 @@ def upload() -> str | Response | tuple[str, int]:
     return redirect(url_for("recordings.index"))
 
 
-def _details_from(form: RecordingUploadForm, advisor: User) -> service.CallDetails:
+def _details_from(form: RecordingUploadForm | RecordingDetailsForm,
+                  advisor: User) -> service.CallDetails:
     called_at = timezones.from_local(form.called_at.data)  # typed in the uploader's zone
     resolved = {"yes": True, "no": False}.get(form.resolved.data)
     return service.CallDetails(
-        advisor=advisor, called_at=called_at, direction=Direction(form.direction.data),
+        advisor=advisor, called_at=called_at, title=form.title.data or "",
+        direction=Direction(form.direction.data),
         customer_ref=form.customer_ref.data or "", nps=form.nps.data, csat=form.csat.data,
         resolved=resolved, disposition=form.disposition.data or "",
         tags=service.parse_tags(form.tags.data or ""),
-        agent_channel=AgentChannel(form.agent_channel.data),
+        agent_channel=(AgentChannel(form.agent_channel.data) if hasattr(form, "agent_channel")
+                       else AgentChannel.LEFT),
     )
 
 
@@ -151,10 +163,38 @@ def detail(recording_id: int) -> str:
     segments = segments_of(recording)
     return render_template("recordings/detail.html", recording=recording, form=EmptyForm(),
                            can_manage=access.can(current_user, "delete", "recording", recording),
+                           can_rename=access.can(current_user, "rename", "recording", recording),
                            step_label=step_label(recording.step), segments=segments,
                            low_confidence=LOW_CONFIDENCE,
                            panels=recording_panels(recording, current_user),
                            extras=segment_extras(recording, segments, current_user))
+
+
+@bp.route("/<int:recording_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(recording_id: int) -> str | Response | tuple[str, int]:
+    """Coaches and admins correct the call's details; the advisor may rename it."""
+    recording = access.get_visible_recording(current_user, recording_id)
+    full = access.can(current_user, "edit details of", "recording", recording)
+    if not full:
+        access.require(current_user, "rename", "recording", recording)
+    form = (RecordingDetailsForm if full else RecordingTitleForm)(obj=recording)
+    if request.method == "GET" and full:
+        form.called_at.data = timezones.local_naive(recording.called_at)
+        form.resolved.data = {True: "yes", False: "no"}.get(recording.resolved, "")
+        form.tags.data = ", ".join(t.name for t in recording.tags)
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("recordings/edit.html", form=form, recording=recording,
+                               full=full), status
+    if full:
+        service.update_details(recording, _details_from(form, recording.advisor),
+                               acting=current_user)
+    else:
+        service.rename_recording(recording, form.title.data or "", acting=current_user)
+    db.session.commit()
+    flash("The call's details are saved.", "success")
+    return redirect(url_for("recordings.detail", recording_id=recording.id))
 
 
 @bp.get("/<int:recording_id>/media")

@@ -44,7 +44,20 @@ function init() {
     else region = regions.addRegion({ start: selection.start, end: selection.end, color, drag: true, resize: true, id: "clip-selection" });
   }
 
-  function select(start, end, skipInput) {
+  // Choosing a region opens the new-clip form and names the region in its summary; a
+  // region drawn on the waveform also brings the form into view (the other ways keep the
+  // reader where they are: in the transcript or the suggestions).
+  const details = document.getElementById("clip-new");
+  const rangeLabel = document.getElementById("clip-new-range");
+  const fmt = (t) => `${Math.floor(t / 60)}:${(t % 60).toFixed(1).padStart(4, "0")}`;
+  function openForm(reveal) {
+    if (rangeLabel && selection.start !== null) rangeLabel.textContent = `${fmt(selection.start)}–${fmt(selection.end)}`;
+    if (!details || details.open) return;
+    details.open = true;
+    if (reveal) details.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function select(start, end, skipInput, reveal = false) {
     start = round(clamp(start));
     end = round(clamp(end));
     if (end < start) [start, end] = [end, start];
@@ -52,6 +65,7 @@ function init() {
     selection.end = end;
     panel.dataset.selection = `${start.toFixed(2)}-${end.toFixed(2)}`;
     show(skipInput);
+    openForm(reveal);
   }
 
   // Typed times are never swapped or capped: an impossible region is marked invalid (the
@@ -76,6 +90,7 @@ function init() {
     selection.end = end;
     panel.dataset.selection = `${start.toFixed(2)}-${end.toFixed(2)}`;
     show(changed);
+    openForm(false);
   }
 
   startInput.addEventListener("input", () => fromInputs(startInput));
@@ -142,7 +157,7 @@ function init() {
       if (created === region) return;
       if (region && !region.isRemoved) region.remove();
       region = created;
-      select(created.start, created.end);
+      select(created.start, created.end, undefined, true);
     });
     regions.on("region-updated", (updated) => {
       if (updated === region) select(updated.start, updated.end);

@@ -8,12 +8,13 @@ export async function createWaveform(container, media, options = {}) {
   if (!response.ok) return null;
   const data = await response.json();
   const split = data.peaks.length > 1;
+  const narrow = window.matchMedia("(max-width: 640px)").matches; // the docked player stays small
   return WaveSurfer.create({
     container,
     media,
     peaks: data.peaks,
     duration: data.duration,
-    height: split ? 48 : 72,
+    height: split ? (narrow ? 30 : 48) : (narrow ? 44 : 72),
     splitChannels: split ? [{ waveColor: "#93b8e8", progressColor: "#1d6fd1" },
                             { waveColor: "#f0b48f", progressColor: "#c2410c" }] : undefined,
     waveColor: "#93b8e8",

@@ -12,6 +12,16 @@
   }
   if (!list) return;
 
+  // Opened at a moment (a search hit, a clip's "from the call" link): show its words,
+  // below the player, which stays in view.
+  if (!Number.isNaN(startAt)) {
+    const at = Array.from(list.querySelectorAll(".w")).find((w) => parseFloat(w.dataset.end) >= startAt);
+    if (at) {
+      at.classList.add("current");
+      window.requestAnimationFrame(() => at.scrollIntoView({ block: "center" }));
+    }
+  }
+
   const words = Array.from(list.querySelectorAll(".w"));
   const times = words.map((w) => [parseFloat(w.dataset.start), parseFloat(w.dataset.end)]);
   let current = null;
