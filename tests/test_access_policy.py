@@ -73,11 +73,19 @@ ROUTES: dict[str, list[Probe]] = {
                                       ok=OK_OR_FORM_ERROR)],
     "auth.teams": [get("/admin/teams", ADMIN),
                    post("/admin/teams", ADMIN, {"name": "Yellow"}, ok=OK_OR_FORM_ERROR)],
+    "auth.team_rename": [post("/admin/teams/{team}/rename", ADMIN, {"name": "Greener"},
+                              ok=OK_OR_FORM_ERROR)],
+    "auth.team_archive": [post("/admin/teams/{team}/archive", ADMIN)],
+    "auth.team_unarchive": [post("/admin/teams/{team}/unarchive", ADMIN)],
     "recordings.index": [get("/recordings/")],
     "recordings.upload": [get("/recordings/upload"),
                           # no file: refused for everyone, and nothing is stored
                           post("/recordings/upload", frozenset(), {"advisor": "{owner}"})],
     "recordings.detail": [get("/recordings/{recording}", SEE_RECORDING)],
+    # the advisor may rename their call; coaches and admins edit all its details
+    "recordings.edit": [get("/recordings/{recording}/edit", SEE_RECORDING),
+                        post("/recordings/{recording}/edit", SEE_RECORDING,
+                             {"title": "Renamed"}, ok=OK_OR_FORM_ERROR)],
     "recordings.media": [get("/recordings/{recording}/media", SEE_RECORDING)],
     "recordings.waveform": [get("/recordings/{recording}/waveform.json", SEE_RECORDING)],
     "recordings.status": [get("/recordings/{recording}/status.json", SEE_RECORDING)],
@@ -135,6 +143,8 @@ ROUTES: dict[str, list[Probe]] = {
     "clips.playlist_delete": [post("/playlists/{playlist}/delete", MANAGE)],
     "clips.delete": [post("/clips/{clip}/delete", MANAGE)],
     "recordings.delete": [post("/recordings/{recording}/delete", MANAGE)],
+    # the team still has people: refused with a message for the admin too (tests/auth)
+    "auth.team_remove": [post("/admin/teams/{team}/remove", ADMIN)],
     "auth.logout": [post("/logout", EVERYONE)],
 }
 #: (endpoint, method) pairs probed elsewhere, with where.
@@ -183,7 +193,7 @@ def world(make_team, make_user, make_recording):
     db.session.commit()
     ids = {name: user.id for name, user in people.items()}
     ids.update(recording=recording.id, clip=clip.id, comment=comment.id,
-               playlist=playlist.id, item=item.id,
+               playlist=playlist.id, item=item.id, team=green.id,
                segment=segments_of(recording)[0].id,
                tag=db.session.scalars(sa.select(UtteranceTag.id)).first(),
                suggestion=db.session.scalars(sa.select(MomentSuggestion.id)).first())

@@ -41,9 +41,27 @@ ROLE_CHOICES = options((r.value, r.value.capitalize()) for r in Role)
 class UserEditForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.ADVISOR.value)
-    team = ModelSelectField("Team (advisors)", allow_blank=True)
-    led_teams = ModelSelectMultipleField("Teams led (coaches)")
+    team = ModelSelectField("Team", allow_blank=True,
+                            description="For advisors: the one team they belong to.")
+    led_teams = ModelSelectMultipleField(
+        "Teams led", description="For coaches: the teams they lead (Ctrl/Cmd-click for "
+                                 "several).")
     active = BooleanField("Active", default=True)
+
+    #: the membership field each role uses (user-form.js shows only that one)
+    ROLE_FIELDS = {Role.ADVISOR.value: "team", Role.COACH.value: "led_teams"}
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field that does not belong to the chosen role is ignored, so whatever it
+        holds (it is still there without JavaScript) never stops the form."""
+        wanted = self.ROLE_FIELDS.get(self.role.data)
+        for name in ("team", "led_teams"):
+            self[name].validate_choice = name == wanted
+        valid = super().validate(extra_validators)
+        for name in ("team", "led_teams"):
+            if name != wanted and self[name].errors:
+                self[name].errors = []
+        return valid or not any(field.errors for field in self)
 
 
 class UserCreateForm(UserEditForm):
@@ -53,3 +71,8 @@ class UserCreateForm(UserEditForm):
 
 class TeamCreateForm(FlaskForm):
     name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
+
+
+class TeamRenameForm(FlaskForm):
+    name = StringField("New name", validators=[DataRequired("Type the team's new name."),
+                                               Length(max=120)])

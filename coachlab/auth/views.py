@@ -13,11 +13,13 @@ from coachlab.auth.forms import (
     PasswordResetForm,
     SettingsForm,
     TeamCreateForm,
+    TeamRenameForm,
     UserCreateForm,
     UserEditForm,
 )
 from coachlab.auth.models import Role, Team, User
 from coachlab.db import db
+from coachlab.forms import options
 from coachlab.urls import is_safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -100,10 +102,15 @@ def users() -> str:
     return render_template("auth/users.html", users=people)
 
 
-def _prepare_user_form(form: UserEditForm) -> None:
-    teams = service.team_choices()
+def _prepare_user_form(form: UserEditForm, user: User | None = None) -> None:
+    """Open teams to choose from, and the archived ones the user is already in (marked)."""
+    teams = service.team_choices(
+        keep=[] if user is None else [*user.led_teams, *([user.team] if user.team else [])])
     form.team.set_objects(teams)
     form.led_teams.set_objects(teams)
+    labels = [(t.id, f"{t.name} (archived)" if t.is_archived else t.name) for t in teams]
+    form.team.choices = options([(None, "—"), *labels])
+    form.led_teams.choices = options(labels)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -132,7 +139,7 @@ def user_new() -> str | Response:
 def user_edit(user_id: int) -> str | Response:
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
-    _prepare_user_form(form)
+    _prepare_user_form(form, user)
     if request.method == "GET":
         form.role.data = user.role.value
         form.team.data = user.team_id
@@ -173,6 +180,17 @@ def user_reset_password(user_id: int) -> str | Response:
     return redirect(url_for("auth.user_edit", user_id=user.id))
 
 
+def _teams_page(form: TeamCreateForm | None = None, *, renaming: Team | None = None,
+               rename_form: TeamRenameForm | None = None) -> str:
+    """The teams table (open teams first) and the new-team form; ``renaming`` is the team
+    whose rename was refused, shown with what was typed and why."""
+    all_teams = db.session.scalars(
+        sa.select(Team).order_by(Team.archived_at.is_not(None), Team.name)).all()
+    return render_template("auth/teams.html", teams=all_teams, form=form or TeamCreateForm(),
+                           usage=service.team_usage(), describe=service.describe_usage,
+                           renaming=renaming, rename_form=rename_form)
+
+
 @bp.route("/admin/teams", methods=["GET", "POST"])
 @admin_required
 def teams() -> str | Response:
@@ -181,11 +199,66 @@ def teams() -> str | Response:
         try:
             team = service.create_team(form.name.data)
         except service.AccountError as exc:
-            flash(str(exc), "error")
+            form.name.errors.append(str(exc))
         else:
             db.session.commit()
             flash(f"Team {team.name} created. Add coaches and advisors from the users page.",
                   "success")
             return redirect(url_for("auth.teams"))
-    all_teams = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
-    return render_template("auth/teams.html", teams=all_teams, form=form)
+    return _teams_page(form)
+
+
+@bp.post("/admin/teams/<int:team_id>/rename")
+@admin_required
+def team_rename(team_id: int) -> str | Response:
+    team = db.get_or_404(Team, team_id)
+    form = TeamRenameForm()
+    if form.validate_on_submit():
+        old_name = team.name
+        try:
+            service.rename_team(team, form.name.data, acting=current_user)
+        except service.AccountError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{old_name} is now called {team.name}.", "success")
+            return redirect(url_for("auth.teams"))
+    return _teams_page(renaming=team, rename_form=form)
+
+
+@bp.post("/admin/teams/<int:team_id>/archive")
+@admin_required
+def team_archive(team_id: int) -> Response:
+    team = db.get_or_404(Team, team_id)  # CSRFProtect has checked the token of every POST
+    service.archive_team(team, acting=current_user)
+    db.session.commit()
+    flash(f"{team.name} is archived: it keeps its members and calls but is no longer offered "
+          "for new members.", "success")
+    return redirect(url_for("auth.teams"))
+
+
+@bp.post("/admin/teams/<int:team_id>/unarchive")
+@admin_required
+def team_unarchive(team_id: int) -> Response:
+    team = db.get_or_404(Team, team_id)
+    service.unarchive_team(team, acting=current_user)
+    db.session.commit()
+    flash(f"{team.name} is open again: it is offered for new members.", "success")
+    return redirect(url_for("auth.teams"))
+
+
+@bp.post("/admin/teams/<int:team_id>/remove")
+@admin_required
+def team_remove(team_id: int) -> Response:
+    team = db.get_or_404(Team, team_id)
+    name = team.name
+    try:
+        service.remove_team(team, acting=current_user)
+    except service.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Team {name} is removed.", "success")
+    return redirect(url_for("auth.teams"))

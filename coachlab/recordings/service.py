@@ -82,6 +82,9 @@ def store_upload(stream: BinaryIO, filename: str, details: CallDetails, *,
     Raises :class:`UploadRejected` and leaves nothing behind when the file is not usable.
     """
     access.require(uploaded_by, "upload", "recording", details.advisor)
+    if details.advisor.team is not None and details.advisor.team.is_archived:
+        raise UploadRejected(filename, f"{details.advisor.team.name} is archived: it takes no "
+                             "new recordings.")
     cfg = current_app.config
     name = _shorten(secure_filename(filename) or "recording", MAX_FILENAME)
     ext = Path(name).suffix.lower()

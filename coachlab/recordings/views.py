@@ -97,8 +97,9 @@ def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
 @login_required
 def upload() -> str | Response | tuple[str, int]:
     form = RecordingUploadForm()
-    form.advisor.set_objects(
-        db.session.scalars(access.visible_advisors(current_user).order_by(User.name)).all())
+    form.advisor.set_objects(db.session.scalars(
+        access.visible_advisors(current_user).outerjoin(User.team)
+        .where(Team.archived_at.is_(None)).order_by(User.name)).all())  # no archived teams
     if current_user.is_advisor and request.method == "GET":
         form.advisor.data = current_user.id
     if request.method == "GET" and not form.called_at.data:

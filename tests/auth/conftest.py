@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from coachlab.auth.models import Role
+
 
 class SeparateRequests(FlaskClient):
     """Each request gets an app context (and ``g``) of its own, as in a real server.
@@ -31,3 +33,10 @@ def separate_requests(app):
 
     app.test_client_class = Client
     return app
+
+
+@pytest.fixture
+def admin_client(client, login, make_user):
+    """The test client, signed in as an admin."""
+    login(make_user(Role.ADMIN, name="Ada Admin"))
+    return client

@@ -8,12 +8,6 @@ from coachlab.db import db
 from tests.factories import PASSWORD
 
 
-@pytest.fixture
-def admin_client(client, login, make_user):
-    login(make_user(Role.ADMIN))
-    return client
-
-
 def test_admin_creates_team_and_users(admin_client, client):
     assert admin_client.post_form("/admin/teams", {"name": "Retention"}).status_code == 302
     team = db.session.scalars(sa.select(Team)).one()
