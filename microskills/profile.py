@@ -7,16 +7,21 @@ see (coachlab.access), so a coach never reads calls of a team they do not lead t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from coachlab import access
+from coachlab import access, timezones
 from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.recordings.models import Recording
-from coachlab.transcripts.models import TranscriptSegment
+from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
 from microskills.models import RecordingSkillSummary, TagKind, TagStatus, UtteranceTag
 from microskills.service import active_microskills
 
@@ -27,7 +32,47 @@ QUESTIONS = ("E.open_question", "E.closed_question")
 CORE_HABITS = ("A.greeting", "A.acknowledge", "W.empathy", "E.open_question", "O.ownership",
                "M.expectation", "S.summary", "E.further_help")
 EVIDENCE_PER_ITEM = 3
+# Evidence is chosen among this many of the tagger's most confident moments of a microskill.
+EVIDENCE_CANDIDATES = 4 * EVIDENCE_PER_ITEM
 PICKS = 3
+MISSED_SHOWN = 10
+# A team comparison (median, percentile, "more often than 3 of 4 teammates") needs at least
+# this many advisors of the team with tagged calls in the period, the advisor included: in a
+# smaller team a percentile says more about who is in the team than about the advisor.
+MIN_TEAM_FOR_COMPARISON = 5
+# A customer's objection is handled when one of the advisor's next turns answers it.
+OBJECTION_TURNS = 2
+# What answers an objection: objection handling (acknowledge, then reframe or offer an
+# alternative) answers any; some are also answered by doing what was asked and saying when
+# ("I have issued the refund, it reaches your card within three days").
+OBJECTION_ANSWERS: dict[str, frozenset[str]] = {
+    "objection.refund": frozenset({"O.objection", "O.ownership", "M.expectation",
+                                   "M.positive"}),
+    "objection.timing": frozenset({"O.objection", "O.ownership", "M.expectation",
+                                   "M.positive"}),
+    "objection.trust": frozenset({"O.objection", "O.ownership", "M.expectation"}),
+    "objection.price": frozenset({"O.objection", "M.positive"}),
+    "objection.cancel": frozenset({"O.objection", "M.positive"}),
+}
+OTHER_OBJECTION_ANSWERS = frozenset({"O.objection"})
+# A quote is clear when Whisper was sure of it: the geometric mean of its words'
+# probabilities (the exponential of their mean log-probability, the scale of Whisper's
+# avg_logprob) is at least this. Below it, quotes tend to be mishearings ("It sends the
+# delivery one at Empty."). A text a person corrected is always clear.
+CLEAR_TRANSCRIPT = 0.75
+# Lines shown at first on the trend chart (the viewer ticks others on).
+DEFAULT_TREND_LINES = 4
+
+
+def rounded_rate(value: float) -> float:
+    """A per-call rate rounded as the profile shows it: two decimals, halves up."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def per_call_text(value: float) -> str:
+    """A per-call rate as every part of the profile writes it ("0.25", "0.5", "1"), so a
+    value reads the same on a card, in the table and on the chart."""
+    return format(Decimal(repr(rounded_rate(value))).normalize(), "f")
 
 
 @dataclass(slots=True)
@@ -38,6 +83,11 @@ class Moment:
     text: str
     called_at: dt.datetime
     note: str = ""
+    clarity: float = 1.0  # how sure Whisper was of ``text``, 0..1
+
+    @property
+    def clear(self) -> bool:
+        return self.clarity >= CLEAR_TRANSCRIPT
 
 
 @dataclass(slots=True)
@@ -48,6 +98,23 @@ class SkillRate:
     calls_with: int
     team_median: float | None = None
     team_percentile: float | None = None
+    teammates: int = 0  # the other advisors of the team with tagged calls
+    teammates_below: int = 0  # ... of whom this many use it less often per call
+    teammates_above: int = 0  # ... and this many more often
+
+    @property
+    def against_team(self) -> str | None:
+        """The comparison with the teammates in words, or None when there is none."""
+        if self.team_percentile is None or not self.teammates:
+            return None
+        n = self.teammates
+        if 2 * self.teammates_below > n:
+            return (f"more often than all {n} teammates" if self.teammates_below == n else
+                    f"more often than {self.teammates_below} of {n} teammates")
+        if 2 * self.teammates_above > n:
+            return (f"less often than all {n} teammates" if self.teammates_above == n else
+                    f"less often than {self.teammates_above} of {n} teammates")
+        return "about as often as the team"
 
 
 @dataclass(slots=True)
@@ -55,6 +122,16 @@ class Pick:
     rate: SkillRate
     why: str
     evidence: list[Moment] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Trend:
+    """Weekly per-call rates: ``weeks`` are Mondays in the viewer's zone, one per week from
+    the first call to the last; a week without calls has ``None``."""
+
+    weeks: list[dt.date]
+    series: dict[str, list[float | None]]
+    shown: list[str]  # the codes drawn at first
 
 
 @dataclass(slots=True)
@@ -68,21 +145,21 @@ class Profile:
     frustration_answered: tuple[int, int]  # (answered with empathy, frustration moments)
     objections_handled: tuple[int, int]
     reflection_question_ratio: float | None
-    missed: list[Moment]
-    trend: dict
+    missed: list[Moment]  # the most recent first, at most MISSED_SHOWN
+    trend: Trend
     call_flags: Counter
+    team_size: int = 0  # advisors of the team with tagged calls in the period
+    missed_total: int = 0
 
     @property
     def empathy_share(self) -> float | None:
         answered, total = self.frustration_answered
         return answered / total if total else None
 
-
-@dataclass(slots=True)
-class _Row:
-    recording: Recording
-    segment: TranscriptSegment
-    tag: UtteranceTag | None
+    @property
+    def compared(self) -> bool:
+        """Whether the team is big enough to compare the advisor with."""
+        return self.team_size >= MIN_TEAM_FOR_COMPARISON
 
 
 def build_profile(advisor: User, *, viewer: User | None = None, days: int = 90,
@@ -104,28 +181,32 @@ def build_profile(advisor: User, *, viewer: User | None = None, days: int = 90,
     rates = []
     for code, name in names.items():
         counts = [per_recording[r.id][code] for r in recordings]
-        rate = SkillRate(code=code, name=name, per_call=sum(counts) / calls if calls else 0.0,
-                         calls_with=sum(1 for c in counts if c))
-        peers = [v.get(code, 0.0) for v in team.values()]
-        if len(peers) >= 2:
-            rate.team_median = _median(peers)
-            rate.team_percentile = _percentile(rate.per_call, peers)
-        rates.append(rate)
+        rates.append(SkillRate(code=code, name=name,
+                               per_call=sum(counts) / calls if calls else 0.0,
+                               calls_with=sum(1 for c in counts if c)))
+    compared = len(team) >= MIN_TEAM_FOR_COMPARISON
+    if compared:
+        _compare_with_team(rates, team, advisor.id)
     by_code = {r.code: r for r in rates}
     timeline = _timeline(recordings, tags)
+    segments = {seg.id: seg for _recording, rows in timeline for seg, _codes in rows}
     missed, answered, objections = _missed_opportunities(timeline)
+    missed.sort(key=lambda m: (-m.called_at.timestamp(), m.start))  # recent calls first
     reflections = sum(by_code[c].per_call for c in REFLECTIONS if c in by_code)
     questions = sum(by_code[c].per_call for c in QUESTIONS if c in by_code)
-    flags = Counter(f for r in recordings for f in _call_flags(r.id))
-    strengths, improvements = _pick(rates, tags, missed, answered, objections, calls)
+    strengths, improvements = _pick(rates, missed, answered, objections, calls, compared)
+    _choose_evidence(strengths + improvements, tags, missed[:MISSED_SHOWN],
+                     {r.id: r for r in recordings}, segments)
+    picked = [p.rate.code for pair in itertools.zip_longest(strengths, improvements)
+              for p in pair if p is not None]
     return Profile(
         advisor=advisor, calls=calls, since=since, rates=rates, strengths=strengths,
         improvements=improvements, frustration_answered=answered,
         objections_handled=objections,
         reflection_question_ratio=reflections / questions if questions else None,
-        missed=missed, trend=_trend(recordings, per_recording, [p.rate.code for p in
-                                                                 strengths + improvements]),
-        call_flags=flags)
+        missed=missed[:MISSED_SHOWN], missed_total=len(missed),
+        trend=_trend(recordings, per_recording, rates, picked, timezones.zone_of(viewer)),
+        call_flags=_call_flags([r.id for r in recordings]), team_size=len(team))
 
 
 def _tagged_recordings(advisor_ids: list[int], since: dt.datetime,
@@ -151,7 +232,7 @@ def _counting_tags(recording_ids: list[int]) -> list[tuple[UtteranceTag, Transcr
         .join(TranscriptSegment, TranscriptSegment.id == UtteranceTag.segment_id)
         .where(UtteranceTag.recording_id.in_(recording_ids),
                UtteranceTag.status != TagStatus.REJECTED)
-        .order_by(UtteranceTag.confidence.desc())))
+        .order_by(UtteranceTag.confidence.desc(), UtteranceTag.id.desc())))
 
 
 def _team_rates(advisor: User, since: dt.datetime) -> dict[int, dict[str, float]]:
@@ -162,35 +243,43 @@ def _team_rates(advisor: User, since: dt.datetime) -> dict[int, dict[str, float]
     """
     if advisor.team_id is None:
         return {}
-    members = list(db.session.scalars(sa.select(User.id).where(User.team_id == advisor.team_id)))
-    team_calls = sa.select(Recording.id).where(Recording.team_id == advisor.team_id)
-    calls = {a: len(rs) for a, rs in _tagged_recordings(members, since, team_calls).items()
-             if rs}
+    members = sa.select(User.id).where(User.team_id == advisor.team_id)
+    team_calls = (Recording.advisor_id.in_(members), Recording.called_at >= since,
+                  Recording.team_id == advisor.team_id)
+    calls = dict(db.session.execute(
+        sa.select(Recording.advisor_id, sa.func.count(Recording.id))
+        .join(RecordingSkillSummary, RecordingSkillSummary.recording_id == Recording.id)
+        .where(*team_calls)
+        .group_by(Recording.advisor_id)).all())
     if not calls:
         return {}
     counts = db.session.execute(
         sa.select(Recording.advisor_id, UtteranceTag.code, sa.func.count(UtteranceTag.id))
         .join(Recording, Recording.id == UtteranceTag.recording_id)
-        .where(Recording.advisor_id.in_(list(calls)), Recording.called_at >= since,
-               Recording.team_id == advisor.team_id, UtteranceTag.kind == TagKind.SKILL,
+        .where(*team_calls, UtteranceTag.kind == TagKind.SKILL,
                UtteranceTag.status != TagStatus.REJECTED)
         .group_by(Recording.advisor_id, UtteranceTag.code))
     rates: dict[int, dict[str, float]] = {a: {} for a in calls}
     for advisor_id, code, count in counts:
-        rates[advisor_id][code] = count / calls[advisor_id]
+        if advisor_id in rates:
+            rates[advisor_id][code] = count / calls[advisor_id]
     return rates
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+def _compare_with_team(rates: list[SkillRate], team: dict[int, dict[str, float]],
+                       advisor_id: int) -> None:
+    """Each rate's team median, percentile and place among the teammates."""
+    # scipy.stats takes a second to import: only profiles that compare pay for it
+    from scipy.stats import percentileofscore
 
-
-def _percentile(value: float, values: list[float]) -> float:
-    below = sum(1 for v in values if v < value)
-    equal = sum(1 for v in values if v == value)
-    return round(100 * (below + 0.5 * equal) / len(values), 1)
+    for rate in rates:
+        everyone = [v.get(rate.code, 0.0) for v in team.values()]
+        teammates = [v.get(rate.code, 0.0) for a, v in team.items() if a != advisor_id]
+        rate.team_median = statistics.median(everyone)
+        rate.team_percentile = float(percentileofscore(everyone, rate.per_call, kind="mean"))
+        rate.teammates = len(teammates)
+        rate.teammates_below = sum(1 for v in teammates if v < rate.per_call)
+        rate.teammates_above = sum(1 for v in teammates if v > rate.per_call)
 
 
 def _timeline(recordings: list[Recording], tags) -> list[tuple[Recording, list]]:
@@ -208,28 +297,42 @@ def _timeline(recordings: list[Recording], tags) -> list[tuple[Recording, list]]
     return [(r, by_recording.get(r.id, [])) for r in recordings]
 
 
+def _turns(rows: list) -> list[tuple[str, list]]:
+    """A call's segments grouped into turns: runs of segments of one speaker."""
+    return [(speaker, list(group))
+            for speaker, group in itertools.groupby(rows, key=lambda row: row[0].speaker)]
+
+
 def _missed_opportunities(timeline) -> tuple[list[Moment], tuple[int, int], tuple[int, int]]:
-    """Frustration not met with empathy in the next advisor turn; objections not handled in
-    the next two advisor turns."""
+    """Frustration not met with empathy in the advisor's next turn; objections that none of
+    the advisor's next OBJECTION_TURNS turns answers (see OBJECTION_ANSWERS)."""
     missed: list[Moment] = []
     frustration = answered = objections = handled = 0
-    for recording, segments in timeline:
-        for i, (seg, codes) in enumerate(segments):
-            if seg.speaker != "customer":
+    for recording, rows in timeline:
+        turns = _turns(rows)
+        for i, (speaker, members) in enumerate(turns):
+            if speaker != "customer":
                 continue
-            following = [c for s, c in segments[i + 1:] if s.speaker == "agent"][:2]
-            if "frustration" in codes:
-                frustration += 1
-                if following and "W.empathy" in following[0]:
-                    answered += 1
-                else:
-                    missed.append(_moment(recording, seg, "Frustration with no empathy next"))
-            if any(c.startswith("objection.") for c in codes):
-                objections += 1
-                if any("O.objection" in c for c in following):
-                    handled += 1
-                else:
-                    missed.append(_moment(recording, seg, "Objection not handled"))
+            advisor_turns = (turn for who, turn in itertools.islice(turns, i + 1, None)
+                             if who == "agent")
+            following = [set().union(*(codes for _seg, codes in turn))
+                         for turn in itertools.islice(advisor_turns, OBJECTION_TURNS)]
+            replies = set().union(*following)
+            for seg, codes in members:
+                if "frustration" in codes:
+                    frustration += 1
+                    if following and "W.empathy" in following[0]:
+                        answered += 1
+                    else:
+                        missed.append(_moment(recording, seg, "Frustration with no empathy next"))
+                kinds = [c for c in codes if c.startswith("objection.")]
+                if kinds:
+                    objections += 1
+                    if all(replies & OBJECTION_ANSWERS.get(k, OTHER_OBJECTION_ANSWERS)
+                           for k in kinds):
+                        handled += 1
+                    else:
+                        missed.append(_moment(recording, seg, "Objection not answered"))
     return missed, (answered, frustration), (handled, objections)
 
 
@@ -238,36 +341,36 @@ def _moment(recording: Recording, segment: TranscriptSegment, note: str = "") ->
                   text=segment.text, called_at=recording.called_at, note=note)
 
 
-def _call_flags(recording_id: int) -> list[str]:
-    summary = db.session.get(RecordingSkillSummary, recording_id)
-    return list(summary.flags) if summary else []
+def _call_flags(recording_ids: list[int]) -> Counter:
+    """How many of the calls raised each whole-call flag (no greeting, ...)."""
+    if not recording_ids:
+        return Counter()
+    flags = db.session.scalars(sa.select(RecordingSkillSummary.flags).where(
+        RecordingSkillSummary.recording_id.in_(recording_ids)))
+    return Counter(flag for call in flags for flag in call or ())
 
 
-def _pick(rates: list[SkillRate], tags, missed: list[Moment], answered, objections,
-          calls: int) -> tuple[list[Pick], list[Pick]]:
+def _pick(rates: list[SkillRate], missed: list[Moment], answered, objections, calls: int,
+          compared: bool) -> tuple[list[Pick], list[Pick]]:
+    """Strengths and areas to improve, without their evidence (see _choose_evidence), except
+    a pattern's: its missed moments, the most recent first, to choose among."""
     if not calls:
         return [], []
-    evidence: dict[str, list[Moment]] = defaultdict(list)
-    recordings = {r.id: r for r in db.session.scalars(sa.select(Recording).where(
-        Recording.id.in_({t.recording_id for t, _ in tags})))} if tags else {}
-    for tag, segment in tags:  # highest confidence first
-        if tag.kind is TagKind.SKILL and len(evidence[tag.code]) < EVIDENCE_PER_ITEM:
-            evidence[tag.code].append(_moment(recordings[tag.recording_id], segment))
-    compared = [r for r in rates if r.team_percentile is not None]
     if compared:
-        strong = sorted((r for r in compared if r.per_call > 0 and r.team_percentile >= 50),
+        strong = sorted((r for r in rates if r.per_call > 0
+                         and 2 * r.teammates_below > r.teammates),
                         key=lambda r: (-r.team_percentile, -r.per_call))
-        weak = sorted((r for r in compared if r.team_percentile < 50),
+        weak = sorted((r for r in rates if 2 * r.teammates_above > r.teammates),
                       key=lambda r: (r.team_percentile, r.per_call))
-        strengths = [Pick(r, f"{r.per_call:.1f} per call, above {r.team_percentile:.0f}% of the "
-                          "team", evidence[r.code]) for r in strong[:PICKS]]
-        improvements = [Pick(r, f"{r.per_call:.1f} per call; the team's median is "
-                             f"{r.team_median:.1f}", evidence[r.code]) for r in weak]
+        strengths = [Pick(r, f"{per_call_text(r.per_call)} per call, {r.against_team}")
+                     for r in strong[:PICKS]]
+        improvements = [Pick(r, f"{per_call_text(r.per_call)} per call, {r.against_team} "
+                             f"(team median {per_call_text(r.team_median)})") for r in weak]
     else:
         strong = sorted((r for r in rates if r.per_call > 0), key=lambda r: -r.per_call)
-        strengths = [Pick(r, f"{r.per_call:.1f} per call, in {r.calls_with} of {calls} calls",
-                          evidence[r.code]) for r in strong[:PICKS]]
-        improvements = [Pick(r, f"in {r.calls_with} of {calls} calls", evidence[r.code])
+        strengths = [Pick(r, f"{per_call_text(r.per_call)} per call, in {r.calls_with} of "
+                          f"{calls} calls") for r in strong[:PICKS]]
+        improvements = [Pick(r, f"in {r.calls_with} of {calls} calls")
                         for r in rates if r.code in CORE_HABITS
                         and r.calls_with < calls / 2]
     by_code = {r.code: r for r in rates}
@@ -277,26 +380,83 @@ def _pick(rates: list[SkillRate], tags, missed: list[Moment], answered, objectio
         pattern_picks.append(Pick(
             by_code["W.empathy"], f"{answered[1] - answered[0]} of {answered[1]} frustrated "
             "customers got no empathy in the next turn",
-            [m for m in missed if m.note.startswith("Frustration")][:EVIDENCE_PER_ITEM]))
+            [m for m in missed if m.note.startswith("Frustration")][:EVIDENCE_CANDIDATES]))
     if objections[1] and objections[0] / objections[1] < 0.5 and "O.objection" in by_code:
         pattern_picks.append(Pick(
             by_code["O.objection"], f"{objections[1] - objections[0]} of {objections[1]} "
-            "objections were not handled",
-            [m for m in missed if m.note.startswith("Objection")][:EVIDENCE_PER_ITEM]))
+            "objections got no answer in the advisor's next turns",
+            [m for m in missed if m.note.startswith("Objection")][:EVIDENCE_CANDIDATES]))
     codes = {p.rate.code for p in pattern_picks}
     improvements = pattern_picks + [p for p in improvements if p.rate.code not in codes]
     strengths = [p for p in strengths if p.rate.code not in codes]
     return strengths, improvements[:PICKS]
 
 
+def _choose_evidence(picks: list[Pick], tags, missed: list[Moment],
+                     recordings: dict[int, Recording],
+                     segments: dict[int, TranscriptSegment]) -> None:
+    """Each pick's evidence: its most confident moments whose transcript is clear (and how
+    clear the ``missed`` moments shown are), with one query for every quote's words."""
+    candidates: dict[int, list[tuple[float, Moment]]] = {}
+    by_code = {p.rate.code: i for i, p in enumerate(picks) if not p.evidence}
+    for tag, segment in tags:  # the tagger's most confident first
+        i = by_code.get(tag.code)
+        if i is None or tag.kind is not TagKind.SKILL:
+            continue
+        found = candidates.setdefault(i, [])
+        if len(found) < EVIDENCE_CANDIDATES:
+            found.append((tag.confidence, _moment(recordings[tag.recording_id], segment)))
+    for i, pick in enumerate(picks):
+        if pick.evidence:  # a pattern's missed moments
+            candidates[i] = [(1.0, m) for m in pick.evidence]
+    _rate_clarity([m for found in candidates.values() for _c, m in found] + missed, segments)
+    for i, found in candidates.items():
+        picks[i].evidence = _clearest(found)
+
+
+def _rate_clarity(moments: list[Moment], segments: dict[int, TranscriptSegment]) -> None:
+    """Set each moment's clarity: the geometric mean of its words' probabilities (else the
+    segment's avg_logprob as a probability); 1 when a person corrected the text."""
+    ids = {m.segment_id for m in moments if not segments[m.segment_id].is_corrected}
+    logs: dict[int, list[float]] = defaultdict(list)
+    if ids:
+        for segment_id, probability in db.session.execute(
+                sa.select(TranscriptWord.segment_id, TranscriptWord.probability)
+                .where(TranscriptWord.segment_id.in_(ids))):
+            logs[segment_id].append(math.log(max(probability, 1e-6)))
+    for moment in moments:
+        segment = segments[moment.segment_id]
+        if segment.is_corrected:
+            moment.clarity = 1.0
+        elif logs.get(moment.segment_id):
+            moment.clarity = math.exp(statistics.fmean(logs[moment.segment_id]))
+        else:
+            moment.clarity = min(1.0, math.exp(segment.avg_logprob))
+
+
+def _clearest(found: list[tuple[float, Moment]]) -> list[Moment]:
+    """The most confident clear moments (tagger confidence times clarity); when none is
+    clear, only the clearest one, so the advisor can still listen to it."""
+    clear = sorted((pair for pair in found if pair[1].clear),
+                   key=lambda pair: -pair[0] * pair[1].clarity)
+    if clear:
+        return [m for _confidence, m in clear[:EVIDENCE_PER_ITEM]]
+    return [max(found, key=lambda pair: pair[1].clarity)[1]] if found else []
+
+
 def _trend(recordings: list[Recording], per_recording: dict[int, Counter],
-           codes: list[str]) -> dict:
-    """Weekly per-call rate of the picked codes, for a line chart."""
-    weeks: dict[str, list[int]] = defaultdict(list)
+           rates: list[SkillRate], picked: list[str], zone: ZoneInfo) -> Trend:
+    """Weekly per-call rate of every microskill used (and the picked ones), weeks cut in
+    ``zone``: the picks are drawn at first, the viewer ticks others on."""
+    weeks: dict[dt.date, list[int]] = defaultdict(list)
     for r in recordings:
-        year, week, _ = r.called_at.isocalendar()
-        weeks[f"{year}-W{week:02d}"].append(r.id)
-    labels = sorted(weeks)
-    series = {code: [round(sum(per_recording[i][code] for i in weeks[w]) / len(weeks[w]), 2)
-                     for w in labels] for code in dict.fromkeys(codes)}
-    return {"labels": labels, "series": series}
+        weeks[timezones.week_start(r.called_at, zone)].append(r.id)
+    if not weeks:
+        return Trend(weeks=[], series={}, shown=[])
+    first, last = min(weeks), max(weeks)
+    mondays = [first + dt.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+    used = [r.code for r in sorted(rates, key=lambda r: -r.per_call) if r.per_call > 0]
+    codes = list(dict.fromkeys(picked + used))
+    series = {code: [rounded_rate(statistics.fmean(per_recording[i][code] for i in weeks[w]))
+                     if w in weeks else None for w in mondays] for code in codes}
+    return Trend(weeks=mondays, series=series, shown=codes[:DEFAULT_TREND_LINES])

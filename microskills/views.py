@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from coachlab import access
+from coachlab import access, timezones
 from coachlab.access import admin_required
 from coachlab.auth.models import User
 from coachlab.db import db
@@ -27,9 +27,11 @@ from microskills import service
 from microskills.forms import MicroskillCreateForm, MicroskillEditForm
 from microskills.masterlist import SIGNAL_CODES, load_anti_patterns, load_signals
 from microskills.models import Microskill, UtteranceTag
-from microskills.profile import build_profile
+from microskills.profile import MIN_TEAM_FOR_COMPARISON, build_profile, per_call_text
 
 bp = Blueprint("microskills", __name__, url_prefix="/microskills", template_folder="templates")
+# one rounding for a per-call rate wherever a page shows one
+bp.add_app_template_filter(per_call_text, "per_call")
 
 
 @bp.get("/")
@@ -102,13 +104,17 @@ def profile(advisor_id: int) -> str:
     days = days if days in (30, 90, 365) else 90
     result = build_profile(advisor, viewer=current_user, days=days)
     names = service.skill_names()
-    chart = {"labels": result.trend["labels"],
-             "datasets": [{"label": names.get(code, code), "data": values}
-                          for code, values in result.trend["series"].items()]}
+    trend = result.trend
+    # Mondays as the viewer reads dates ("23 Nov"); the tooltip gives the year
+    chart = {"labels": [timezones.short_day(w) for w in trend.weeks],
+             "titles": [f"Week of {timezones.day(w)}" for w in trend.weeks],
+             "datasets": [{"label": names.get(code, code), "code": code, "data": values,
+                           "hidden": code not in trend.shown}
+                          for code, values in trend.series.items()]}
     picked = [p.rate.code for p in result.strengths + result.improvements]
     return render_template("microskills/profile.html", profile=result, days=days,
                            evidence=evidence_for(advisor, picked, current_user),
-                           chart=chart, names=names,
+                           chart=chart, names=names, min_team=MIN_TEAM_FOR_COMPARISON,
                            flag_names={a.code: a.definition for a in load_anti_patterns()})
 
 

@@ -51,7 +51,8 @@ def setup(make_team, make_user, make_recording):
               "peer": make_user(Role.ADVISOR, team=team),
               "coach": make_user(Role.COACH, led_teams=[team]),
               "stranger": make_user(Role.ADVISOR)}
-    recording = make_recording(people["advisor"], seconds=1.0)
+    recording = make_recording(people["advisor"], seconds=1.0,
+                               called_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
     store_transcript(recording, scripted_transcript(), model="test")
     service.tag_recording(recording)
     db.session.commit()
