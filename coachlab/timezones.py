@@ -14,7 +14,7 @@ import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import Flask, current_app, has_request_context
-from flask_babel import Babel, format_date, format_datetime, get_timezone
+from flask_babel import Babel, format_date, format_datetime, get_timezone, refresh
 from flask_login import current_user
 
 babel = Babel()
@@ -143,5 +143,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", name)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("LOCALE", "en_GB"))
     babel.init_app(app, timezone_selector=_select_timezone)
+    # Flask-Babel caches the zone on the app context, which outlives a request when one is
+    # pushed around several (tests, CLI): every request chooses again.
+    app.before_request(refresh)
     app.jinja_env.filters.update(when=when, day=day, short_day=short_day, iso_local=iso_local)
     app.jinja_env.globals.update(zone_label=zone_label)

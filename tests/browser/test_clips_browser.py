@@ -49,7 +49,7 @@ def sign_in(page, base: str, user) -> None:
     page.fill("#email", user.email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/recordings/")
+    page.wait_for_url(f"{base}/")
 
 
 def media_time(page) -> float:

@@ -52,7 +52,7 @@ def test_pages_work_under_the_policy(page, live_server, cast):
     page.fill("#email", coach.email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/recordings/")
+    page.wait_for_url(f"{live_server}/")
 
     response = page.goto(f"{live_server}/recordings/{recording.id}")
     assert "script-src 'self'" in response.headers["content-security-policy"]

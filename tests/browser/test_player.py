@@ -26,7 +26,7 @@ def sign_in(page, base: str, user) -> None:
     page.fill("#email", user.email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/recordings/")
+    page.wait_for_url(f"{base}/")
 
 
 def media_state(page) -> dict:
@@ -132,7 +132,8 @@ def test_sign_in_with_the_keyboard_only(page, live_server, advisors):
     assert focused() == "button:submit"
     page.keyboard.press("Enter")
 
-    page.wait_for_url(f"{base}/recordings/")
+    page.wait_for_url(f"{base}/")  # the start page
+    page.goto(f"{base}/recordings/")
     assert page.get_by_text(ada.name).first.is_visible()
 
     # on a page without autofocus, the first Tab stop is the (then visible) skip link

@@ -36,7 +36,7 @@ def sign_in(page, base: str, user) -> None:
     page.fill("#email", user.email)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/recordings/")
+    page.wait_for_url(f"{base}/")
 
 
 def test_click_a_word_to_seek_and_see_it_highlighted(page, live_server, transcribed):
