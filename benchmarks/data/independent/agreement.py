@@ -37,17 +37,19 @@ def agreement(a: list[bool], b: list[bool]) -> tuple[float, float, int]:
 def main() -> None:
     first, second = load("conversations.jsonl"), load("second_labels.jsonl")
     keys = sorted(second)
-    print(f"{len(keys)} utterances double-labelled "
-          f"({len({k[0] for k in keys})} conversations)")
+    print(f"{len(keys)} utterances double-labelled ({len({k[0] for k in keys})} conversations)")
     for field, speaker in (("skills", "agent"), ("signals", "customer"), ("flags", "agent")):
         rows = [k for k in keys if first[k]["speaker"] == speaker]
         codes = sorted({c for k in rows for c in first[k][field] + second[k][field]})
-        print(f"\n{field} ({len(rows)} {speaker} utterances)\n{'code':22s} {'F1':>6s} "
-              f"{'kappa':>6s} {'labels':>6s}")
+        print(
+            f"\n{field} ({len(rows)} {speaker} utterances)\n{'code':22s} {'F1':>6s} "
+            f"{'kappa':>6s} {'labels':>6s}"
+        )
         f1s, kappas = [], []
         for code in codes:
-            f1, kappa, n = agreement([code in first[k][field] for k in rows],
-                                     [code in second[k][field] for k in rows])
+            f1, kappa, n = agreement(
+                [code in first[k][field] for k in rows], [code in second[k][field] for k in rows]
+            )
             f1s.append(f1)
             kappas.append(kappa)
             print(f"{code:22s} {f1:6.3f} {kappa:6.3f} {n:6d}")
