@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -88,11 +90,37 @@ class ClipCommentEditForm(FlaskForm):
                                                 Length(max=4000)])
 
 
+#: Who sees a playlist of each visibility, as clips.access.visible_playlists has it (a
+#: playlist is its owner's: unlike a clip's, a private one is shown to nobody else but admins).
+PLAYLIST_VISIBILITY_LABELS = {
+    Visibility.PRIVATE: "Private (only you, and admins)",
+    Visibility.TEAM: "Team (you, and the members and coaches of its team)",
+    Visibility.LIBRARY: "Library (everyone signed in)",
+}
+
+
+class PlaylistVisibilityField(SelectField):
+    """A visibility select worded for playlists, whatever labels its choices come with (the
+    views share :func:`visibility_choices`, whose labels describe clips)."""
+
+    @property
+    def choices(self):
+        choices = self._choices_from_input(SelectField.choices.fget(self))
+        if choices is None:
+            return None
+        return [replace(c, label=PLAYLIST_VISIBILITY_LABELS.get(c.value, c.label))
+                for c in choices]
+
+    @choices.setter
+    def choices(self, value) -> None:
+        SelectField.choices.fset(self, value)
+
+
 class PlaylistCreateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give the playlist a name."),
                                            Length(max=120)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
-    visibility = SelectField("Who sees it", default=Visibility.PRIVATE.value)
+    visibility = PlaylistVisibilityField("Who sees it", default=Visibility.PRIVATE.value)
     team = ModelSelectField("Team", allow_blank=True, validators=[Optional()])
 
 

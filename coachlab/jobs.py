@@ -177,9 +177,9 @@ def queue_job(kind_name: str, row: JobState) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
-    for args in session.info.pop(_PENDING_KEY, []):
-        log.info("enqueue %s%r", RUN_JOB_TASK, args)
-        run_job(*args)
+    for kind_name, table, row_id in session.info.pop(_PENDING_KEY, []):
+        log.info("queued %s for %s %s", kind_name, table, row_id)
+        run_job(kind_name, table, row_id)
 
 
 @event.listens_for(Session, "after_soft_rollback")

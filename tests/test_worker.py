@@ -11,6 +11,7 @@ failure with the worker's log attached.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import signal
@@ -193,6 +194,17 @@ def processing_jobs(queue) -> list:
     minute turned during the test, which is not what these tests are about."""
     return [t for t in queue.pending()
             if t.name == RUN_JOB_TASK and t.args[0] == "recording.process"]
+
+
+def test_the_enqueue_log_line_names_the_job_kind_and_the_row(app, make_user, make_recording,
+                                                            queue, caplog):
+    """Not Huey's ``enqueue None(1,)``: which job, for which row."""
+    caplog.set_level(logging.INFO, logger="coachlab.jobs")
+    recording = make_recording(make_user(Role.ADVISOR), name="worker-logged.wav")
+    lines = [r.getMessage() for r in caplog.records if r.name == "coachlab.jobs"]
+    assert f"queued recording.process for recordings {recording.id}" in lines, lines
+    assert [t.args for t in processing_jobs(queue)] == [
+        ("recording.process", "recordings", recording.id)]
 
 
 # --- the happy path -----------------------------------------------------------------------

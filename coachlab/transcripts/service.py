@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -94,18 +95,41 @@ def refresh_talk_time(recording: Recording) -> None:
     recording.talk_time = talk_time_summary(load_transcript(recording)).to_dict()
 
 
+#: Words a search engine would read as operators; typed in capitals they are dropped (a
+#: query of nothing else searches them as words), so "refund OR" finds what "refund" finds.
+SEARCH_OPERATORS = frozenset({"OR", "AND", "NOT", "NEAR"})
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private-use characters around matched words
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     recording: Recording
     segment: TranscriptSegment
+    #: the segment's text as (piece, matched) pairs, for the page to mark the matched words
+    fragments: tuple[tuple[str, bool], ...] = ()
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search query, operators and punctuation left out.
+
+    Quotes, parentheses, ``*``, ``:`` and the like separate words; a leading or trailing
+    ``-`` or ``'`` is dropped (``-refund`` searches "refund"); stray operators go (see
+    :data:`SEARCH_OPERATORS`). Every remaining word must match.
+    """
+    cleaned = "".join(c if c.isalnum() or c in "'-" else " " for c in text)
+    words = [w.strip("'-") for w in cleaned.split()]
+    words = [w for w in words if w]
+    return [w for w in words if w not in SEARCH_OPERATORS] or words
 
 
 def search(query: sa.Select, text: str, *, limit: int = 50) -> list[SearchHit]:
-    """Segments matching ``text`` among the recordings ``query`` selects (the visible ones).
+    """Segments matching ``text`` among the recordings ``query`` selects (the visible ones),
+    newest call first, each with its matched words marked (:attr:`SearchHit.fragments`).
 
-    SQLite uses its FTS5 index, PostgreSQL its full-text search; both match all words.
+    SQLite uses its FTS5 index, PostgreSQL its full-text search; both match all words
+    (stemmed: "refunds" finds "refunded"), any other database substrings.
     """
-    words = [w for w in "".join(c if c.isalnum() or c in "'-" else " " for c in text).split()]
+    words = search_terms(text)
     if not words:
         return []
     visible = query.with_only_columns(Recording.id).subquery()
@@ -113,19 +137,67 @@ def search(query: sa.Select, text: str, *, limit: int = 50) -> list[SearchHit]:
     stmt = (sa.select(TranscriptSegment, Recording)
             .join(Recording, Recording.id == TranscriptSegment.recording_id)
             .where(TranscriptSegment.recording_id.in_(sa.select(visible.c.id))))
+    marked = None
     if dialect == "sqlite":
         match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         ids = sa.text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :match")
         stmt = stmt.where(TranscriptSegment.id.in_(
             ids.bindparams(match=match).columns(sa.column("rowid", sa.Integer))))
     elif dialect == "postgresql":
-        vector = sa.func.to_tsvector(sa.literal_column("'english'::regconfig"),
-                                     TranscriptSegment.text)
-        tsquery = sa.func.plainto_tsquery(sa.literal_column("'english'::regconfig"),
-                                          " ".join(words))
+        english = sa.literal_column("'english'::regconfig")
+        vector = sa.func.to_tsvector(english, TranscriptSegment.text)
+        tsquery = sa.func.plainto_tsquery(english, " ".join(words))
         stmt = stmt.where(vector.op("@@")(tsquery))
+        marked = sa.func.ts_headline(
+            english, TranscriptSegment.text, tsquery,
+            f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, HighlightAll=true")
+        stmt = stmt.add_columns(marked)
     else:  # any other database: a plain substring match
         for w in words:
             stmt = stmt.where(TranscriptSegment.text.ilike(f"%{w}%"))
     stmt = stmt.order_by(Recording.called_at.desc(), TranscriptSegment.start).limit(limit)
-    return [SearchHit(recording=r, segment=s) for s, r in db.session.execute(stmt)]
+    rows = db.session.execute(stmt).all()
+    if dialect == "sqlite":
+        highlighted = _fts_highlights([row[0].id for row in rows], match)
+    elif dialect == "postgresql":
+        highlighted = {row[0].id: row[2] for row in rows}
+    else:
+        highlighted = {row[0].id: _mark_substrings(row[0].text, words) for row in rows}
+    return [SearchHit(recording=row[1], segment=row[0],
+                      fragments=_fragments(row[0].text, highlighted.get(row[0].id)))
+            for row in rows]
+
+
+def _fts_highlights(segment_ids: list[int], match: str) -> dict[int, str]:
+    """FTS5's ``highlight()`` of the segments: their text with the matched tokens marked."""
+    if not segment_ids:
+        return {}
+    stmt = sa.text(
+        "SELECT rowid, highlight(transcript_fts, 0, :open, :close) FROM transcript_fts "
+        "WHERE transcript_fts MATCH :match AND rowid IN :ids"
+    ).bindparams(sa.bindparam("ids", expanding=True))
+    return dict(db.session.execute(stmt, {"open": _MARK_OPEN, "close": _MARK_CLOSE,
+                                          "match": match, "ids": segment_ids}).all())
+
+
+def _mark_substrings(text: str, words: list[str]) -> str:
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.sub(f"({pattern})", rf"{_MARK_OPEN}\1{_MARK_CLOSE}", text, flags=re.IGNORECASE)
+
+
+def _fragments(text: str, marked: str | None) -> tuple[tuple[str, bool], ...]:
+    """``marked`` (``text`` with markers around matched words) as (piece, matched) pairs;
+    the plain text, unmarked, when the markers do not frame ``text`` exactly (the text
+    itself holding a marker character, say)."""
+    if not marked or marked.replace(_MARK_OPEN, "").replace(_MARK_CLOSE, "") != text \
+            or _MARK_OPEN in text or _MARK_CLOSE in text:
+        return ((text, False),)
+    pieces: list[tuple[str, bool]] = []
+    for part in marked.split(_MARK_OPEN):
+        inside, _, outside = part.rpartition(_MARK_CLOSE) if _MARK_CLOSE in part \
+            else ("", "", part)
+        if inside:
+            pieces.append((inside, True))
+        if outside:
+            pieces.append((outside, False))
+    return tuple(pieces)

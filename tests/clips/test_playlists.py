@@ -105,3 +105,45 @@ def test_only_your_own_playlists_take_clips(client, login, recording, people):
                                 follow_redirects=True)
     assert "Choose one of your playlists" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(PlaylistItem.id))) == 0
+
+
+def test_the_form_words_who_sees_a_playlist_as_the_access_rules_have_it(client, login, people):
+    """A private playlist is its owner's (and admins'), not the clip wording's advisor and
+    coaches: the option says so, and the team's coach and a peer indeed do not see it."""
+    login(people["coach"])
+    page = client.get("/playlists/").get_data(as_text=True)
+    options = dict(re.findall(r'<option[^>]*value="(\w+)"[^>]*>([^<]*)</option>', page))
+    assert options["private"] == "Private (only you, and admins)"
+    assert options["team"] == "Team (you, and the members and coaches of its team)"
+    assert options["library"] == "Library (everyone signed in)"
+    assert "advisor" not in options["private"].lower()
+
+    client.post_form("/logout")
+    login(people["advisor"])
+    assert client.post_form("/playlists/", {"name": "My picks", "visibility": "private"}
+                            ).status_code == 302
+    playlist = db.session.scalars(sa.select(Playlist)).one()
+    assert client.get(f"/playlists/{playlist.id}").status_code == 200
+    for other in ("coach", "peer"):
+        client.post_form("/logout")
+        login(people[other])
+        assert client.get(f"/playlists/{playlist.id}").status_code == 404
+    client.post_form("/logout")
+    login(people["admin"])
+    assert client.get(f"/playlists/{playlist.id}").status_code == 200
+
+
+def test_the_clip_page_says_who_sees_the_clip_once(client, login, recording, people):
+    """The clip page's "Seen by" reads once (it said "Private Private (...)")."""
+    login(people["coach"])
+    expected = {
+        Visibility.PRIVATE: "private — the advisor, their team's coaches and admins",
+        Visibility.TEAM: "team — everyone in Blue, and admins",
+        Visibility.LIBRARY: "library — everyone signed in",
+    }
+    for visibility, words in expected.items():
+        clip = cut(recording, people["coach"], f"A {visibility.value} clip", visibility)
+        page = client.get(f"/clips/{clip.id}").get_data(as_text=True)
+        seen_by = re.search(r"<dt>Seen by</dt><dd>(.*?)</dd>", page, re.S)
+        assert seen_by, page[-1500:]
+        assert seen_by.group(1).replace("&#39;", "'") == words

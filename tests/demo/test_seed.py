@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from coachlab.auth.models import User
@@ -23,3 +25,15 @@ def test_seed_demo_creates_accounts_and_processed_recordings(runner, client):
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "skipped" in again.output
     assert db.session.scalar(sa.select(sa.func.count(Recording.id))) == len(recordings)
+
+
+def test_seed_demo_lists_every_account_it_made_with_role_and_password(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    users = db.session.scalars(sa.select(User).order_by(User.id)).all()
+    assert len(users) >= 5  # every account the seed made, not the first four
+    assert "password coachlab-demo" in result.output
+    listed = dict(re.findall(r"^  (\S+@example\.com)  (\w+)", result.output, re.M))
+    assert listed == {u.email: u.role.value for u in users}
+    assert "  advisor3@example.com  advisor, Technical Support" in result.output
+    assert "  coach@example.com  coach, Billing & Retention" in result.output
