@@ -18,10 +18,11 @@ def init_app(app: Flask) -> None:
         add_evidence_source,
         add_home_card,
         add_nav_link,
+        add_pipeline_step,
         add_recording_panel,
         add_review_source,
+        recording_deleted,
     )
-    from coachlab.recordings.pipeline import register_step
 
     # An extra rules file extending clips/rules/decisive_moments.json (env
     # COACHLAB_CLIPS_RULES_FILE); the bundled rules always apply.
@@ -38,7 +39,7 @@ def init_app(app: Flask) -> None:
     for card in home.CARDS:
         add_home_card(app, card)
     add_review_source(app, home.last_clip_reviews)
-    register_step(app, SUGGEST_STEP)
+    add_pipeline_step(app, SUGGEST_STEP)
     jobs.init_app(app)
     app.cli.add_command(cut_command)
-    service.install_hooks()
+    recording_deleted.connect(service.delete_clips_of)

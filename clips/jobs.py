@@ -15,8 +15,9 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from clips.models import Clip
-from coachlab.jobs import JobKind, queue_job, register_job_kind, report_progress
+from coachlab.jobs import JobKind, queue_job, report_progress
 from coachlab.media.cut import CutError, cut_clip
+from coachlab.plugins import add_job_kind
 from coachlab.storage import StorageError, discard_on_rollback, get_storage
 
 log = logging.getLogger(__name__)
@@ -69,5 +70,5 @@ def _describe_failure(clip: Clip, exc: BaseException) -> str:
 
 
 def init_app(app: Flask) -> None:
-    register_job_kind(app, JobKind(name=CUT, model=Clip, run=cut, label="Cutting",
+    add_job_kind(app, JobKind(name=CUT, model=Clip, run=cut, label="Cutting",
                                    describe_failure=_describe_failure))

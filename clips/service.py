@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from clips.access import can_cut, can_manage_clip, visibilities_for, visible_clips
 from clips.jobs import queue_cut
@@ -275,21 +274,14 @@ def clip_transcript(clip: Clip) -> list[SliceSegment]:
 # --- a recording deleted takes its clips along ----------------------------------------------
 
 
-def _delete_clips_of_deleted_recordings(session: Session, flush_context, instances) -> None:
-    """Recordings are deleted by the core, which knows nothing of clips: delete their clips
-    (and files) in the same transaction, whatever the database does with foreign keys."""
-    gone = [obj.id for obj in session.deleted if isinstance(obj, Recording)]
-    if not gone:
-        return
-    for clip in session.scalars(sa.select(Clip).where(Clip.recording_id.in_(gone))):
+def delete_clips_of(recording: Recording) -> None:
+    """Recordings are deleted by the core, which knows nothing of clips: on its
+    ``recording_deleted`` signal, delete their clips (and files) and suggestions in the same
+    transaction, whatever the database does with foreign keys."""
+    for clip in db.session.scalars(sa.select(Clip).where(Clip.recording_id == recording.id)):
         if clip.storage_prefix:
             delete_after_commit(clip.storage_prefix)
-        session.delete(clip)
-    for suggestion in session.scalars(
-            sa.select(MomentSuggestion).where(MomentSuggestion.recording_id.in_(gone))):
-        session.delete(suggestion)
-
-
-def install_hooks() -> None:
-    if not sa.event.contains(Session, "before_flush", _delete_clips_of_deleted_recordings):
-        sa.event.listen(Session, "before_flush", _delete_clips_of_deleted_recordings)
+        db.session.delete(clip)
+    for suggestion in db.session.scalars(
+            sa.select(MomentSuggestion).where(MomentSuggestion.recording_id == recording.id)):
+        db.session.delete(suggestion)

@@ -13,7 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR.parent / "static"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 # Domain packages, in dependency order; each has ``init_app(app)``.
-DOMAIN_PACKAGES = ("microskills", "clips")
+DOMAIN_PACKAGES = ("microskills", "clips", "sessions")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -59,9 +59,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return load_session_user(user_id)
 
     from coachlab.auth.views import bp as auth_bp
+    from coachlab.plugins import add_pipeline_step, add_worker_check
     from coachlab.recordings import jobs as recording_jobs
     from coachlab.recordings.jobs import WAVEFORM_STEP
-    from coachlab.recordings.pipeline import register_step
     from coachlab.recordings.titles import TITLE_STEP
     from coachlab.recordings.views import bp as recordings_bp
     from coachlab.transcripts.jobs import TRANSCRIBE_STEP, check_model_at_worker_start
@@ -71,19 +71,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(recordings_bp)
     app.register_blueprint(transcripts_bp)
     recording_jobs.init_app(app)
-    register_step(app, WAVEFORM_STEP)
-    register_step(app, TRANSCRIBE_STEP)
-    register_step(app, TITLE_STEP)
-    app.extensions.setdefault("coachlab.worker_checks", []).append(check_model_at_worker_start)
+    add_pipeline_step(app, WAVEFORM_STEP)
+    add_pipeline_step(app, TRANSCRIBE_STEP)
+    add_pipeline_step(app, TITLE_STEP)
+    add_worker_check(app, check_model_at_worker_start)
 
     import importlib
 
     for package in DOMAIN_PACKAGES:
         importlib.import_module(package).init_app(app)
 
-    from coachlab import home
+    from coachlab import home, notifications
 
     home.init_app(app)
+    notifications.init_app(app)
 
     from coachlab import templating
 

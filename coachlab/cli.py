@@ -9,6 +9,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from coachlab.plugins import worker_checks
+
 log = logging.getLogger(__name__)
 
 
@@ -32,7 +34,7 @@ def worker_command(threads: int | None) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"Job kinds: {', '.join(sorted(job_kinds()))}; "
                f"tasks: {', '.join(sorted(task_names()))}")
-    for check in current_app.extensions.get("coachlab.worker_checks", []):
+    for check in worker_checks():
         check(current_app)
     for kind, ids in requeue_lost(at_worker_start=True).items():
         click.echo(f"Re-queued interrupted {kind} jobs: {ids}")

@@ -1,8 +1,15 @@
-"""How domain packages (microskills, clips, sessions) plug into the core's pages.
+"""The one way domain packages (microskills, clips, sessions) plug into the core.
 
 The core never imports them; ``create_app`` calls each package's ``init_app(app)``, which
-registers its blueprint and, through these helpers, its navigation links, its panels on
-the recording page and its annotations on transcript segments.
+registers its blueprint and, through this module, everything else it adds:
+
+- registries (``add_*``): navigation links, panels on the recording page, annotations on
+  transcript segments, evidence for profiles, start-page cards, "last reviewed" sources,
+  steps of the recording pipeline, kinds of background job, checks a worker runs at
+  start-up;
+- signals, for what happens to the core's objects: ``recording_deleted`` (sent by the
+  recordings service with the recording, in the deleting transaction, before its row goes:
+  a listener deletes or detaches what it made of it) and ``segment_corrected``.
 """
 
 from __future__ import annotations
@@ -10,12 +17,55 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from blinker import Namespace
 from flask import Flask, current_app
 from markupsafe import Markup
 
 from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.recordings.models import Recording
+
+_signals = Namespace()
+#: sent with the Recording about to be deleted (same transaction, before the flush)
+recording_deleted = _signals.signal("recording-deleted")
+#: sent with the TranscriptSegment a person corrected
+segment_corrected = _signals.signal("segment-corrected")
+
+
+def add_pipeline_step(app: Flask, step) -> None:
+    """A step of the recording pipeline (``coachlab.recordings.pipeline.Step``), run in the
+    order added, after the core's waveform and transcription."""
+    from coachlab.recordings.pipeline import register_step
+
+    register_step(app, step)
+
+
+def add_job_kind(app: Flask, kind) -> None:
+    """A kind of background job (``coachlab.jobs.JobKind``) the one worker task can run."""
+    from coachlab.jobs import register_job_kind
+
+    register_job_kind(app, kind)
+
+
+def add_worker_check(app: Flask, check: Callable[[Flask], None]) -> None:
+    """Run once when a worker starts (say early when its set-up is unusable, re-queue...)."""
+    app.extensions.setdefault("coachlab.worker_checks", []).append(check)
+
+
+def add_demo_seeder(app: Flask, seeder: Callable[[dict], list[str]]) -> None:
+    """``seeder(demo)`` adds a package's demo data after the core's accounts and calls;
+    ``demo`` holds them by name ("coach", "advisor1", ..., "recordings"). Returns what it
+    made, for the log."""
+    app.extensions.setdefault("coachlab.demo_seeders", []).append(seeder)
+
+
+def demo_seeders() -> list[Callable[[dict], list[str]]]:
+    return list(current_app.extensions.get("coachlab.demo_seeders", []))
+
+
+def worker_checks() -> list[Callable[[Flask], None]]:
+    return list(current_app.extensions.get("coachlab.worker_checks", []))
+
 
 # (recording, user) -> HTML shown on the recording page, in the given area
 PanelFn = Callable[[Recording, User], Markup | str]

@@ -9,10 +9,11 @@ def init_app(app) -> None:
         NavLink,
         add_home_card,
         add_nav_link,
+        add_pipeline_step,
         add_review_source,
         add_segment_extras,
+        add_worker_check,
     )
-    from coachlab.recordings.pipeline import register_step
     from microskills import home
     from microskills.access import RULES
     from microskills.cli import microskills_cli
@@ -21,11 +22,11 @@ def init_app(app) -> None:
 
     register(app, *RULES)
     app.register_blueprint(bp)
-    register_step(app, TAG_STEP)
+    add_pipeline_step(app, TAG_STEP)
     add_segment_extras(app, segment_tags)
     for card in home.CARDS:
         add_home_card(app, card)
     add_review_source(app, home.last_tag_reviews)
     add_nav_link(app, NavLink("microskills.advisors", "Microskills", order=30))
     app.cli.add_command(microskills_cli)
-    app.extensions.setdefault("coachlab.worker_checks", []).append(retag_outdated_at_worker_start)
+    add_worker_check(app, retag_outdated_at_worker_start)

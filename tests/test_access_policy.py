@@ -20,6 +20,8 @@ from coachlab.db import db
 from coachlab.transcripts.service import segments_of, store_transcript
 from microskills import service as microskills
 from microskills.models import UtteranceTag
+from sessions import service as sessions
+from sessions.models import AgendaKind, Slot
 from tests.microskills.test_review_and_profile import scripted_transcript
 
 WHO = ("owner", "teammate", "stranger", "coach", "other_coach", "former_coach", "admin")
@@ -28,6 +30,9 @@ ADMIN = frozenset({"admin"})
 SEE_RECORDING = frozenset({"owner", "coach", "admin"})  # also: see the private clip
 MANAGE = frozenset({"coach", "admin"})  # coaches of the team and admins
 TEAM = frozenset({"owner", "teammate", "coach", "admin"})  # see the team playlist
+COACHES = frozenset({"coach", "other_coach", "former_coach"})  # each leads a team
+THE_COACH = frozenset({"coach"})  # the session's coach
+SESSION = frozenset({"owner", "coach", "admin"})  # its advisor, its coach, admins
 OK = (200, 302)
 OK_OR_FORM_ERROR = (200, 302, 400)
 
@@ -77,6 +82,46 @@ ROUTES: dict[str, list[Probe]] = {
                               ok=OK_OR_FORM_ERROR)],
     "auth.team_archive": [post("/admin/teams/{team}/archive", ADMIN)],
     "auth.team_unarchive": [post("/admin/teams/{team}/unarchive", ADMIN)],
+    "notifications.index": [get("/notifications/")],
+    "notifications.mark_read": [post("/notifications/read", EVERYONE)],
+    "sessions.index": [get("/sessions/")],
+    "sessions.praise": [get("/sessions/praise")],
+    "sessions.download": [get("/sessions/export.csv?what=feedback", COACHES | ADMIN),
+                          get("/sessions/export.json?what=sessions", COACHES | ADMIN)],
+    # a coach with advisors plans sessions; for another team's advisor the form refuses
+    "sessions.new": [get("/sessions/new", COACHES),
+                     post("/sessions/new", COACHES, {"advisor": "{owner}",
+                                                     "length_minutes": "30"},
+                          ok=OK_OR_FORM_ERROR)],
+    "sessions.detail": [get("/sessions/{session}", SESSION),
+                        get("/sessions/{held_session}", SESSION)],
+    "sessions.plan": [post("/sessions/{session}/plan", THE_COACH,
+                           {"plan-length_minutes": "45"}, ok=OK_OR_FORM_ERROR)],
+    "sessions.propose": [post("/sessions/{session}/agenda/propose", THE_COACH)],
+    "sessions.add_clip": [post("/sessions/{session}/agenda/clip", THE_COACH,
+                               {"agenda-clip": "{clip}", "agenda-kind": "own_good"})],
+    "sessions.add_stretch": [post("/sessions/{session}/agenda/stretch", THE_COACH,
+                                  {"stretch-recording": "{recording}", "stretch-start": "1",
+                                   "stretch-end": "4", "stretch-kind": "mistake"})],
+    "sessions.add_point": [post("/sessions/{session}/points", THE_COACH,
+                                {"point-slot": "improvement", "point-text": "Name the feeling",
+                                 "point-microskill": "W.empathy",
+                                 "point-evidence": "recording:{recording}",
+                                 "point-at_second": "3"})],
+    "sessions.publish_point": [post("/sessions/{session}/points/{point}/publish", THE_COACH,
+                                    {"published": "0"})],
+    "sessions.run": [get("/sessions/{session}/run", THE_COACH),
+                     post("/sessions/{session}/run", THE_COACH,
+                          {"discussed": "W.empathy", "shared_notes": "Practise"},
+                          ok=OK_OR_FORM_ERROR)],
+    "sessions.held": [post("/sessions/{session}/held", THE_COACH)],  # refused: no sandwich yet
+    "sessions.acknowledge": [post("/sessions/{held_session}/acknowledge", frozenset({"owner"}),
+                                  {"reflection": "Thanks"})],
+    "sessions.start_next": [post("/sessions/{held_session}/next", THE_COACH)],
+    "sessions.move_item": [post("/sessions/{session}/agenda/{agenda_item}/move", THE_COACH,
+                                {"direction": "down"})],
+    "sessions.swap_item": [post("/sessions/{session}/agenda/{other_item}/swap", THE_COACH)],
+    "sessions.cancel": [post("/sessions/{doomed_session}/cancel", THE_COACH)],
     "recordings.index": [get("/recordings/")],
     "recordings.upload": [get("/recordings/upload"),
                           # no file: refused for everyone, and nothing is stored
@@ -142,6 +187,9 @@ ROUTES: dict[str, list[Probe]] = {
     "clips.playlist_remove": [post("/playlists/{playlist}/items/{item}/remove", MANAGE)],
     "clips.playlist_delete": [post("/playlists/{playlist}/delete", MANAGE)],
     "clips.delete": [post("/clips/{clip}/delete", MANAGE)],
+    "sessions.remove_point": [post("/sessions/{session}/points/{point}/remove", THE_COACH)],
+    "sessions.remove_item": [post("/sessions/{session}/agenda/{agenda_item}/remove",
+                                  THE_COACH)],
     "recordings.delete": [post("/recordings/{recording}/delete", MANAGE)],
     # the team still has people: refused with a message for the admin too (tests/auth)
     "auth.team_remove": [post("/admin/teams/{team}/remove", ADMIN)],
@@ -191,7 +239,27 @@ def world(make_team, make_user, make_recording):
     db.session.commit()
     people["former_coach"].led_teams = [green]  # no longer leads Blue
     db.session.commit()
+    session = sessions.create_session(coach=people["coach"], advisor=people["owner"],
+                                      scheduled_at=None, focus=["W.empathy"])
+    sessions.add_clip(session, clip, AgendaKind.MISTAKE, acting=people["coach"])
+    sessions.add_stretch(session, recording, 1.0, 3.0, AgendaKind.OWN_GOOD, acting=people["coach"])
+    point = sessions.add_point(session, acting=people["coach"], slot=Slot.OPENING,
+                               text="Warm opening", microskill="A.greeting",
+                               evidence=sessions.Evidence(clip=clip), published=True)
+    held = sessions.create_session(coach=people["coach"], advisor=people["owner"],
+                                   scheduled_at=None)
+    for slot in Slot:
+        sessions.add_point(held, acting=people["coach"], slot=slot, text=f"{slot.value} point",
+                           microskill="W.empathy",
+                           evidence=sessions.Evidence(recording=recording, at_second=2.0))
+    sessions.mark_held(held, acting=people["coach"])
+    doomed = sessions.create_session(coach=people["coach"], advisor=people["owner"],
+                                     scheduled_at=None)
+    db.session.commit()
     ids = {name: user.id for name, user in people.items()}
+    ids.update(session=session.id, agenda_item=session.items[0].id,
+               other_item=session.items[1].id, point=point.id,
+               held_session=held.id, doomed_session=doomed.id)
     ids.update(recording=recording.id, clip=clip.id, comment=comment.id,
                playlist=playlist.id, item=item.id, team=green.id,
                segment=segments_of(recording)[0].id,

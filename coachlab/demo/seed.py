@@ -36,12 +36,17 @@ def seed_demo() -> list[str]:
                                     role=Role.ADVISOR, password=DEMO_PASSWORD, team=billing)
     advisor2 = accounts.create_user(email="advisor2@example.com", name="Bea Advisor",
                                     role=Role.ADVISOR, password=DEMO_PASSWORD, team=billing)
-    accounts.create_user(email="advisor3@example.com", name="Cal Advisor", role=Role.ADVISOR,
-                         password=DEMO_PASSWORD, team=support)
-    created += [u.email for u in (admin, coach, advisor1, advisor2)] + ["advisor3@example.com"]
+    advisor3 = accounts.create_user(email="advisor3@example.com", name="Cal Advisor",
+                                    role=Role.ADVISOR, password=DEMO_PASSWORD, team=support)
+    coach2 = accounts.create_user(email="coach2@example.com", name="Dev Coach", role=Role.COACH,
+                                  password=DEMO_PASSWORD, led_teams=[support])
+    people = dict(admin=admin, coach=coach, coach2=coach2, advisor1=advisor1,
+                  advisor2=advisor2, advisor3=advisor3)
+    created += [u.email for u in people.values()]
 
     calls = json.loads(CALLS_FILE.read_text()) if CALLS_FILE.exists() else []
     advisors = [advisor1, advisor2]
+    recordings = []
     start = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     for index, call in enumerate(calls):
         media = MEDIA_DIR / f"{call['slug']}.ogg"
@@ -50,6 +55,7 @@ def seed_demo() -> list[str]:
         details = CallDetails(
             advisor=advisors[index % len(advisors)],
             called_at=start - dt.timedelta(days=index, hours=2 * index),
+            title=call.get("title", ""),
             direction=Direction(call.get("direction", "inbound")),
             customer_ref=call.get("customer_ref", f"CUST-{1001 + index}"),
             nps=call.get("nps"), csat=call.get("csat"), resolved=call.get("resolved"),
@@ -58,7 +64,13 @@ def seed_demo() -> list[str]:
         )
         with media.open("rb") as stream:
             recording = store_upload(stream, media.name, details, uploaded_by=coach)
+        recordings.append(recording)
         created.append(f"recording {recording.id}: {call.get('title', media.name)}")
+    from coachlab.plugins import demo_seeders
+
+    db.session.flush()
+    for seeder in demo_seeders():  # the domain packages' demo data (sessions...)
+        created += seeder({**people, "recordings": recordings})
     return created
 
 
@@ -76,5 +88,12 @@ def seed_demo_command(if_empty: bool) -> None:
     created = seed_demo()
     db.session.commit()
     click.echo("Created " + ", ".join(created))
-    click.echo(f"Sign in as admin@example.com, coach@example.com, advisor1@example.com or "
-               f"advisor2@example.com with password {DEMO_PASSWORD}.")
+    click.echo(f"Sign in with password {DEMO_PASSWORD} as any of:")
+    for user in db.session.scalars(sa.select(User).order_by(User.id)):
+        click.echo(f"  {user.email}  {account_summary(user)}")
+
+
+def account_summary(user: User) -> str:
+    """``role`` and the teams it is in or leads, e.g. ``advisor, Technical Support``."""
+    teams = [user.team] if user.team else list(user.led_teams)
+    return ", ".join([user.role.value, *(t.name for t in teams)])

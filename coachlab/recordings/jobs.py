@@ -8,8 +8,9 @@ import logging
 from flask import Flask
 
 from coachlab.db import db
-from coachlab.jobs import JobKind, ProgressReporter, queue_job, register_job_kind
+from coachlab.jobs import JobKind, ProgressReporter, queue_job
 from coachlab.media.waveform import compute_waveform
+from coachlab.plugins import add_job_kind
 from coachlab.recordings.models import Recording
 from coachlab.recordings.pipeline import Step, pipeline_steps, step_label
 from coachlab.storage import get_storage
@@ -48,7 +49,7 @@ def _describe_failure(recording: Recording, exc: BaseException) -> str:
 
 
 def init_app(app: Flask) -> None:
-    register_job_kind(app, JobKind(name=PROCESS, model=Recording, run=run_pipeline,
+    add_job_kind(app, JobKind(name=PROCESS, model=Recording, run=run_pipeline,
                                    label="Processing", describe_failure=_describe_failure))
 
 

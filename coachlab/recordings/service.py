@@ -22,6 +22,7 @@ from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.media.probe import MediaInfo, ProbeError, probe
+from coachlab.plugins import recording_deleted
 from coachlab.recordings import titles
 from coachlab.recordings.jobs import queue_processing
 from coachlab.recordings.models import AgentChannel, Direction, Recording, Status, Tag
@@ -210,6 +211,7 @@ def retry_processing(recording: Recording, *, acting: User) -> None:
 def delete_recording(recording: Recording, *, acting: User) -> None:
     """Delete the row; once committed, the media and every derived file go too."""
     access.require(acting, "delete", "recording", recording)
+    recording_deleted.send(recording)  # packages delete what they made of it, in this transaction
     delete_after_commit(recording.storage_prefix)
     db.session.delete(recording)
     db.session.flush()

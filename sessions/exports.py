@@ -1,0 +1,112 @@
+"""Exports of sessions and feedback: ``coachlab export sessions|feedback --format csv|json``
+(stdout, everything: it runs with the server's rights) and the same as downloads, where a
+coach gets the sessions they run with positive points only (improvement points stay
+between the advisor, their coach and admins) and an admin gets everything."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+import click
+import sqlalchemy as sa
+from flask import Response, abort, request
+from flask.cli import with_appcontext
+from flask_login import current_user, login_required
+
+from coachlab import access, timezones
+from coachlab.auth.models import Role, User
+from coachlab.db import db
+from sessions.access import visible_sessions
+from sessions.models import CoachingSession, Slot
+from sessions.views import bp
+
+SESSION_FIELDS = ("session_id", "advisor", "coach", "team", "state", "scheduled_at",
+                  "length_minutes", "focus", "discussed", "practised", "interrupted",
+                  "interruptions", "held_at", "acknowledge_by", "acknowledged_at")
+FEEDBACK_FIELDS = ("session_id", "advisor", "coach", "kind", "position", "text", "microskill",
+                   "evidence", "published", "held_at")
+
+
+def _iso(value) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def session_rows(sessions: Iterable[CoachingSession]) -> list[dict]:
+    return [{
+        "session_id": s.id, "advisor": s.advisor.email, "coach": s.coach.email if s.coach else "",
+        "team": s.team.name if s.team else "", "state": s.state.value,
+        "scheduled_at": _iso(s.scheduled_at), "length_minutes": s.length_minutes,
+        "focus": " ".join(s.focus_codes),
+        "discussed": " ".join(k.code for k in s.skills if k.discussed),
+        "practised": " ".join(k.code for k in s.skills if k.practised),
+        "interrupted": s.interrupted, "interruptions": s.interruptions,
+        "held_at": _iso(s.held_at), "acknowledge_by": _iso(s.acknowledge_by),
+        "acknowledged_at": _iso(s.acknowledged_at),
+    } for s in sessions]
+
+
+def feedback_rows(sessions: Iterable[CoachingSession], *, improvements: bool) -> list[dict]:
+    rows = []
+    for s in sessions:
+        for p in s.points:
+            if p.slot is Slot.IMPROVEMENT and not improvements:
+                continue
+            rows.append({
+                "session_id": s.id, "advisor": s.advisor.email,
+                "coach": s.coach.email if s.coach else "", "kind": p.kind.value,
+                "position": p.position, "text": p.text, "microskill": p.microskill,
+                "evidence": p.evidence, "published": p.published, "held_at": _iso(s.held_at),
+            })
+    return rows
+
+
+def render(rows: list[dict], fields: tuple[str, ...], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def export(what: str, fmt: str, sessions: list[CoachingSession], *, improvements: bool) -> str:
+    if what == "sessions":
+        return render(session_rows(sessions), SESSION_FIELDS, fmt)
+    return render(feedback_rows(sessions, improvements=improvements), FEEDBACK_FIELDS, fmt)
+
+
+def _all_sessions(query: sa.Select) -> list[CoachingSession]:
+    return list(db.session.scalars(query.order_by(CoachingSession.id)))
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["sessions", "feedback"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@with_appcontext
+def export_command(what: str, fmt: str) -> None:
+    """Print every coaching session, or every feedback point, as CSV or JSON."""
+    click.echo(export(what, fmt, _all_sessions(sa.select(CoachingSession)), improvements=True),
+               nl=False)
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def download(fmt: str) -> Response:
+    what = request.args.get("what", "sessions")
+    if fmt not in ("csv", "json") or what not in ("sessions", "feedback"):
+        abort(404)
+    user: User = current_user
+    access.require(user, "export", "coaching session", what)
+    sessions = _all_sessions(visible_sessions(user))
+    body = export(what, fmt, sessions, improvements=user.role is Role.ADMIN)
+    stamp = timezones.local_now().strftime("%Y%m%d")
+    return Response(body, mimetype="text/csv" if fmt == "csv" else "application/json",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="coachlab-{what}-{stamp}.{fmt}"'})
+
