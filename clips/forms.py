@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -99,28 +97,16 @@ PLAYLIST_VISIBILITY_LABELS = {
 }
 
 
-class PlaylistVisibilityField(SelectField):
-    """A visibility select worded for playlists, whatever labels its choices come with (the
-    views share :func:`visibility_choices`, whose labels describe clips)."""
-
-    @property
-    def choices(self):
-        choices = self._choices_from_input(SelectField.choices.fget(self))
-        if choices is None:
-            return None
-        return [replace(c, label=PLAYLIST_VISIBILITY_LABELS.get(c.value, c.label))
-                for c in choices]
-
-    @choices.setter
-    def choices(self, value) -> None:
-        SelectField.choices.fset(self, value)
+def playlist_visibility_choices(allowed: list[Visibility]) -> list:
+    """Visibility choices worded for playlists (a private playlist is its owner's)."""
+    return options((v.value, PLAYLIST_VISIBILITY_LABELS[v.value]) for v in allowed)
 
 
 class PlaylistCreateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give the playlist a name."),
                                            Length(max=120)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
-    visibility = PlaylistVisibilityField("Who sees it", default=Visibility.PRIVATE.value)
+    visibility = SelectField("Who sees it", default=Visibility.PRIVATE.value)
     team = ModelSelectField("Team", allow_blank=True, validators=[Optional()])
 
 
