@@ -340,3 +340,34 @@ def test_deleting_a_recording_keeps_the_points_and_drops_its_stretches(team):
     session = db.session.get(CoachingSession, session.id)
     assert len(session.points) == 3
     assert all(p.recording_id is None for p in session.points)
+
+
+# --- start pages and notifications ----------------------------------------------------------
+
+
+def test_start_pages_show_upcoming_overdue_next_session_and_latest_feedback(
+        client, login, team, held_session):
+    upcoming = new_session(team)
+    held_session.acknowledge_by = utcnow() - dt.timedelta(hours=1)
+    db.session.commit()
+    login(team["coach"])
+    page = client.get("/").text
+    card = page[page.index('id="card-sessions"'):]
+    assert f"/sessions/{upcoming.id}" in card and "overdue since" in card
+    sign_in_as(client, login, team["advisor"])
+    card = client.get("/").text
+    card = card[card.index('id="card-sessions"'):]
+    assert "Next session" in card and "Name the feeling" in card  # their own improvement
+    assert "read and acknowledge it" in card
+
+
+def test_notifications_list_and_mark_read(client, login, team, held_session):
+    login(team["advisor"])
+    assert 'aria-label="1 unread"' in client.get("/").text
+    page = client.get("/notifications/").text
+    assert "recorded the feedback of your coaching session" in page
+    assert f"/sessions/{held_session.id}" in page
+    assert client.post_form("/notifications/read").status_code == 302
+    assert 'aria-label="1 unread"' not in client.get("/").text
+    sign_in_as(client, login, team["peer"])
+    assert "recorded the feedback" not in client.get("/notifications/").text
