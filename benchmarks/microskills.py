@@ -4,7 +4,9 @@ Usage: python benchmarks/microskills.py [--annomi PATH] [--errors N]
 
 1. Held-out conversations of microskills/data/conversations.jsonl (never trained on):
    per-code precision/recall/F1 and macro-F1 over the 18 codes, customer-signal F1s,
-   utterance-level flags.
+   utterance-level flags; the same for the varied dev split.
+   Then the frozen independent set (benchmarks/data/independent/, written and labelled from
+   the spec alone by people who never saw the tagger): figures only, never its errors.
 2. Throughput over 20,000 utterances (model load excluded).
 3. AnnoMI (evaluation only, read from the shared data folder, never trained on):
    open vs closed question macro-F1 among therapist utterances annotated as questions
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -25,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from microskills.dataset import load_split  # noqa: E402
 from microskills.masterlist import CODES, FLAG_CODES, SIGNAL_CODES  # noqa: E402
-from microskills.tagger import tag_utterances  # noqa: E402
+from microskills.tagger import tag_conversation, tag_utterances  # noqa: E402
 from microskills.tagger.core import skill_scores  # noqa: E402
 from microskills.tagger.model import load_model  # noqa: E402
 
@@ -55,29 +58,81 @@ def report(title: str, codes: Iterable[str], gold, pred) -> float:
     return macro
 
 
-def heldout(show_errors: int) -> float:
-    utts = load_split(heldout=True)
-    results = tag_utterances([(u.text, u.speaker) for u in utts])
+def _tag_in_context(utts) -> list:
+    """Tag each conversation as the app does: in order, with the previous customer turn."""
+    results, start = [], 0
+    for i in range(1, len(utts) + 1):
+        if i == len(utts) or utts[i].conversation != utts[start].conversation:
+            results.extend(tag_conversation([(u.text, u.speaker) for u in utts[start:i]]))
+            start = i
+    return results
+
+
+def heldout(show_errors: int, prefix: str = "c", title: str = "held-out") -> float:
+    """``prefix`` "c": the phrasing-bank held-out calls; "v": the dev split of the varied
+    conversations (every 4th, wording from templates training never drew)."""
+    utts = [u for u in load_split(heldout=True) if u.conversation.startswith(prefix)]
+    results = _tag_in_context(utts)
     agent = [(u, r) for u, r in zip(utts, results, strict=True) if u.speaker == "agent"]
     cust = [(u, r) for u, r in zip(utts, results, strict=True) if u.speaker == "customer"]
-    print(f"held-out: {len({u.conversation for u in utts})} conversations, {len(agent)} agent / "
+    print(f"\n{title}: {len({u.conversation for u in utts})} conversations, {len(agent)} agent / "
           f"{len(cust)} customer utterances")
-    macro = report("Microskills (held-out)", CODES, [set(u.skills) for u, _ in agent],
+    macro = report(f"Microskills ({title})", CODES, [set(u.skills) for u, _ in agent],
                    [set(r.skills) for _, r in agent])
-    report("Customer signals (held-out)", SIGNAL_CODES, [set(u.signals) for u, _ in cust],
+    report(f"Customer signals ({title})", SIGNAL_CODES, [set(u.signals) for u, _ in cust],
            [set(r.signals) for _, r in cust])
     utt_flags = [f for f in FLAG_CODES if f in {"missed.dont_know", "missed.blame",
                                                  "missed.buried_answer"}]
-    report("Utterance flags (held-out)", utt_flags, [set(u.flags) for u, _ in agent],
+    report(f"Utterance flags ({title})", utt_flags, [set(u.flags) for u, _ in agent],
            [set(r.flags) for _, r in agent])
     if show_errors:
-        print(f"\nfirst {show_errors} held-out agent errors:")
+        print(f"\nfirst {show_errors} {title} agent errors:")
         shown = 0
         for u, r in agent:
             if set(u.skills) != set(r.skills) and shown < show_errors:
                 print(f"  {u.text!r}\n     gold={sorted(u.skills)} pred={sorted(r.skills)}")
                 shown += 1
     return macro
+
+
+INDEPENDENT_PATH = Path(__file__).resolve().parent / "data" / "independent" / "conversations.jsonl"
+AGENT_TARGET, SIGNAL_TARGET, CODE_FLOOR = 0.85, 0.80, 0.60
+
+
+def independent(path: Path = INDEPENDENT_PATH) -> tuple[float, float]:
+    """The frozen independent set (written and labelled from the spec alone, never tuned
+    to): each conversation tagged in order, as the app tags a call. Prints figures only,
+    never errors: rules and training data are not written by reading them."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    by_conversation: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_conversation[row["conversation"]].append(row)
+    gold_rows, results = [], []
+    for turns in by_conversation.values():
+        turns.sort(key=lambda r: r["position"])
+        results.extend(tag_conversation([(r["text"], r["speaker"]) for r in turns]))
+        gold_rows.extend(turns)
+    agent = [(g, r) for g, r in zip(gold_rows, results, strict=True) if g["speaker"] == "agent"]
+    cust = [(g, r) for g, r in zip(gold_rows, results, strict=True)
+            if g["speaker"] == "customer"]
+    print(f"\nindependent set: {len(by_conversation)} conversations, {len(agent)} agent / "
+          f"{len(cust)} customer utterances (frozen; figures only)")
+    skills = report("Microskills (independent)", CODES, [set(g["skills"]) for g, _ in agent],
+                    [set(r.skills) for _, r in agent])
+    signals = report("Customer signals (independent)", SIGNAL_CODES,
+                     [set(g["signals"]) for g, _ in cust], [set(r.signals) for _, r in cust])
+    report("Utterance flags (independent)", ["missed.dont_know", "missed.blame",
+                                             "missed.buried_answer"],
+           [set(g["flags"]) for g, _ in agent], [set(r.flags) for _, r in agent])
+    low = [c for c in CODES if prf([set(g["skills"]) for g, _ in agent],
+                                   [set(r.skills) for _, r in agent], c)[2] < CODE_FLOOR]
+    low += [c for c in SIGNAL_CODES if prf([set(g["signals"]) for g, _ in cust],
+                                           [set(r.signals) for _, r in cust], c)[2] < CODE_FLOOR]
+    print(f"targets: agent macro-F1 {skills:.3f} (>= {AGENT_TARGET}) "
+          f"{'met' if skills >= AGENT_TARGET else 'NOT met'}; signals {signals:.3f} "
+          f"(>= {SIGNAL_TARGET}) {'met' if signals >= SIGNAL_TARGET else 'NOT met'}; codes under "
+          f"{CODE_FLOOR}: {', '.join(low) or 'none'}")
+    return skills, signals
 
 
 def throughput(n: int = 20_000) -> float:
@@ -165,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args(argv)
     heldout(args.errors)
+    heldout(args.errors, "v", "varied dev")
+    independent()
     if not args.skip_throughput:
         throughput()
     annomi(args.annomi, args.errors)

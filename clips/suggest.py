@@ -1,10 +1,13 @@
 """Decisive-moment suggestions: places in a call worth cutting into a coaching clip.
 
-Two sorts of rule, both configured in ``clips/rules/decisive_moments.json``:
+Three sorts of rule, all configured in ``clips/rules/decisive_moments.json``:
 
-* phrase rules match one sentence of one speaker (customer objections, frustration and
-  escalation, an agent's "I don't know" with no next step in the same or the next agent
-  sentence);
+* tagger rules: customer objections (``objection.*``), ``customer.frustration`` and
+  ``agent.dont_know`` are the microskill tagger's own signals and ``missed.dont_know`` flag
+  (see :data:`TAGGER_CODES`), tagged per segment with the previous customer turn exactly as
+  the app tags a call, so suggestions and profile counts agree. Phrases added to those
+  rules in an extra rules file feed the tagger (``Rules.tagger_extras``);
+* phrase rules match one sentence of one speaker (escalation, and any kind an admin adds);
 * structural rules use :mod:`coachlab.media.talktime` (dead air, overtalk, a long agent
   monologue after the customer spoke, a missing greeting or closing). They only look at a
   call with at least :data:`MIN_CALL_SECONDS` of conversation (``min_call_seconds`` per
@@ -40,6 +43,9 @@ from typing import Any
 from clips.regions import snap_to_words
 from coachlab.media import talktime
 from coachlab.media.transcript import Segment, Transcript, Word
+from microskills.tagger import tag_conversation, tag_utterances
+from microskills.tagger.features import normalise
+from microskills.tagger.rules import ExtraRule, signal_evidence
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,17 @@ QUOTE_MAX = 90
 MIN_CALL_SECONDS = 30.0
 #: Largest share of the conversation a missing greeting or closing region may cover.
 EDGE_SHARE = 0.5
+
+#: Suggestion kinds that are the tagger's signal or flag codes (one detector).
+TAGGER_CODES = {
+    "objection.price": "objection.price",
+    "objection.cancel": "objection.cancel",
+    "objection.refund": "objection.refund",
+    "objection.trust": "objection.trust",
+    "objection.timing": "objection.timing",
+    "customer.frustration": "frustration",
+    "agent.dont_know": "missed.dont_know",
+}
 
 _KIND_RE = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
 _SENTENCE_END = re.compile(r"[.?!]+[\"')\]]*$")
@@ -100,9 +117,13 @@ class PhraseRule:
     speaker: str
     score: float
     reason: str
-    match: re.Pattern[str]
+    match: re.Pattern[str] | None
     unless: re.Pattern[str] | None = None
     mono: bool = True
+    #: The tagger code this kind reports (TAGGER_CODES), None for a plain phrase rule.
+    code: str | None = None
+    #: The file's phrases replace the tagger's own detection of ``code``.
+    replace: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +142,12 @@ class Rules:
     structural: dict[str, dict[str, Any]]
     region: Region
     sources: tuple[str, ...] = field(default=())
+
+    @property
+    def tagger_extras(self) -> dict[str, ExtraRule]:
+        """Admin phrases for the tagger, per signal / flag code."""
+        return {r.code: ExtraRule(r.match, r.unless, r.replace) for r in self.phrase_rules
+                if r.code and (r.match is not None or r.unless is not None or r.replace)}
 
 
 _TOP_KEYS = {"version", "description", "region", "phrase_rules", "structural"}
@@ -286,6 +313,9 @@ def _merge(base: dict, extra: dict, source: str) -> dict:
         current = by_kind.get(rule["kind"])
         if current is None or rule.get("replace"):
             new = {k: v for k, v in rule.items() if k != "replace"}
+            if current is not None and rule["kind"] in TAGGER_CODES:
+                new = {**{k: v for k, v in current.items() if k not in _LIST_KEYS}, **new,
+                       "_replace": True}
             if current is None:
                 merged["phrase_rules"].append(new)
             else:
@@ -327,7 +357,8 @@ def _compile(data: dict, sources: tuple[str, ...]) -> Rules:
             if key not in rule:
                 raise _fail(rwhere, f"missing {key!r}")
         match = _alternation(rule.get("phrases", []), rule.get("patterns", []))
-        if match is None:
+        code = TAGGER_CODES.get(rule["kind"])
+        if match is None and code is None:
             raise _fail(rwhere, "needs at least one entry in 'phrases' or 'patterns'")
         compiled.append(PhraseRule(
             kind=rule["kind"],
@@ -337,6 +368,8 @@ def _compile(data: dict, sources: tuple[str, ...]) -> Rules:
             match=match,
             unless=_alternation(rule.get("unless_phrases", []), rule.get("unless_patterns", [])),
             mono=rule.get("mono", True),
+            code=code,
+            replace=bool(rule.get("_replace")),
         ))
     structural: dict[str, dict[str, Any]] = {}
     for name, conf in data.get("structural", {}).items():
@@ -470,7 +503,7 @@ def suggest_moments(
         turns=talktime.turns(transcript),
         mono=talktime.is_mono(transcript),
     )
-    found = _phrase_suggestions(ctx) + _structural_suggestions(ctx)
+    found = _tagger_suggestions(ctx) + _phrase_suggestions(ctx) + _structural_suggestions(ctx)
     result = _dedupe(found, rules.region)
     result.sort(key=lambda s: (-s.score, s.start))
     log.debug("%d suggestions (%d before merging)", len(result), len(found))
@@ -485,6 +518,8 @@ def _phrase_suggestions(ctx: _Context) -> list[Suggestion]:
     for i, sent in enumerate(sentences):
         norm = sent.text.translate(_APOSTROPHES)
         for rule in ctx.rules.phrase_rules:
+            if rule.code is not None or rule.match is None:
+                continue  # the tagger's (see _tagger_suggestions)
             factor = 1.0
             if sent.speaker == "speaker":
                 if not rule.mono:
@@ -507,6 +542,63 @@ def _phrase_suggestions(ctx: _Context) -> list[Suggestion]:
             region = _phrase_region(ctx, sent, anchor)
             out.append(ctx.make(rule.kind, reason, rule.score * factor, region, anchor))
     return out
+
+
+def tagged_segments(transcript: Transcript, extra: dict[str, ExtraRule] | None = None
+                    ) -> list[tuple[Segment, Any]]:
+    """The transcript's segments with the tagger's result, tagged as the app tags a call
+    (one conversation, in order). Mono transcripts: every segment is read for customer
+    signals, since the speaker is unknown."""
+    if talktime.is_mono(transcript):
+        segs = [s for s in transcript.segments if s.speaker == "speaker" and s.text.strip()]
+        return list(zip(segs, tag_utterances([(s.text, "customer") for s in segs], extra=extra),
+                        strict=True))
+    segs = [s for s in transcript.segments if s.speaker in ("agent", "customer")
+            and s.text.strip()]
+    return list(zip(segs, tag_conversation([(s.text, s.speaker) for s in segs], extra=extra),
+                    strict=True))
+
+
+def _tagger_suggestions(ctx: _Context) -> list[Suggestion]:
+    rules = {r.code: r for r in ctx.rules.phrase_rules if r.code is not None}
+    if not rules:
+        return []
+    extra = ctx.rules.tagger_extras
+    out: list[Suggestion] = []
+    for seg, result in tagged_segments(ctx.transcript, extra):
+        for code in [*result.signals, *result.flags]:
+            rule = rules.get(code)
+            if rule is None or (seg.speaker == "speaker" and not rule.mono):
+                continue
+            sentences = _sentences(seg)
+            if not sentences:
+                continue
+            sent, (a, b) = _evidence(sentences, code, extra)
+            anchor = sent.times(a, b)
+            reason = rule.reason.format(quote=_quote(sent.text, a, b))
+            factor = 1.0
+            if seg.speaker == "speaker":
+                factor = MONO_FACTOR
+                reason += " (mono recording: speaker not identified)"
+            out.append(ctx.make(rule.kind, reason, rule.score * factor,
+                                _phrase_region(ctx, sent, anchor), anchor))
+    return out
+
+
+def _evidence(sentences: list[_Sentence], code: str, extra: dict[str, ExtraRule]
+              ) -> tuple[_Sentence, tuple[int, int]]:
+    """The sentence (and its words) that made the tagger report ``code``: where a rule
+    fires, else the first sentence the tagger reports it for on its own, else the first."""
+    for sent in sentences:
+        span = signal_evidence(normalise(sent.text.translate(_APOSTROPHES)), code, extra)
+        if span is not None:
+            return sent, span
+    if len(sentences) > 1 and not code.startswith("missed."):
+        alone = tag_utterances([(s.text, "customer") for s in sentences], extra=extra)
+        for sent, res in zip(sentences, alone, strict=True):
+            if code in res.signals:
+                return sent, (0, len(sent.text))
+    return sentences[0], (0, len(sentences[0].text))
 
 
 def _phrase_region(ctx: _Context, sent: _Sentence, anchor: tuple[float, float]

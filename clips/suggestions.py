@@ -14,14 +14,15 @@ from flask import current_app
 
 from clips.models import Clip, ClipKind, MomentSuggestion, SuggestionStatus
 from clips.service import ClipDetails, ClipError, create_clip
+from clips.suggest import RulesError, suggest_moments
 from clips.suggest import load_rules as _load_rules
-from clips.suggest import suggest_moments
 from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
 from coachlab.recordings.models import Recording
 from coachlab.recordings.pipeline import ProgressFn, Step
 from coachlab.transcripts.service import load_transcript
+from microskills.service import register_extra_rules
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,19 @@ def load_rules():
     """The bundled rules, extended by ``CLIPS_RULES_FILE`` when it is set."""
     extra = current_app.config.get("CLIPS_RULES_FILE")
     return _load_rules(Path(extra) if extra else None)
+
+
+def tagger_extras() -> dict:
+    """Phrases the rules file adds to the tagger's signals (the one detector); a malformed
+    file adds none here (refreshing suggestions reports it)."""
+    try:
+        return load_rules().tagger_extras
+    except RulesError:
+        log.warning("clip rules file unusable; tagging without its extra phrases")
+        return {}
+
+
+register_extra_rules(tagger_extras)
 
 
 # --- computing ------------------------------------------------------------------------------

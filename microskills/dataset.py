@@ -10,8 +10,10 @@ from pathlib import Path
 DATA_PATH = Path(__file__).parent / "data" / "conversations.jsonl"
 
 HELDOUT_EVERY = 4
-"""Every 4th conversation (c004, c008, ...) is held out; it is generated from a separate
-phrasing bank (``datagen/bank_heldout.py``) and never used for training."""
+"""Every 4th conversation (c004, c008, ..., v0004, ...) is held out and never used for
+training: the ``c`` ones are generated from a separate phrasing bank
+(``tools/microskills_datagen/bank_heldout.py``), the varied ``v`` ones (the dev split) from
+a disjoint fifth of every template and scenario list (``tools/microskills_datagen/varied.py``)."""
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from coachlab.db import db
+from coachlab.plugins import segment_corrected
 from coachlab.recordings.jobs import queue_processing
 from coachlab.recordings.models import Recording, Status
 from coachlab.recordings.pipeline import ProgressFn, Step
 from coachlab.transcripts.models import TranscriptSegment
-from coachlab.transcripts.service import segment_corrected
 from microskills import service
 from microskills.models import RecordingSkillSummary
 from microskills.tagger import TAGGER_VERSION

@@ -7,7 +7,7 @@ replaces only unreviewed machine tags.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -26,7 +26,8 @@ from microskills.models import (
     TagStatus,
     UtteranceTag,
 )
-from microskills.tagger import TAGGER_VERSION, conversation_flags, tag_utterances
+from microskills.tagger import TAGGER_VERSION, conversation_flags, tag_conversation
+from microskills.tagger.rules import ExtraRule
 
 CODE_PATTERN = re.compile(r"^[A-Z]\.[a-z][a-z_]{1,30}$")
 TAGGED_SPEAKERS = ("agent", "customer")
@@ -99,15 +100,34 @@ def _clean(examples: list[str]) -> list[str]:
 # --- tagging ------------------------------------------------------------------------------
 
 
+#: Callables giving admin phrases for the tagger's signals ({code: ExtraRule}); the clips
+#: package registers the one that reads its rules file (COACHLAB_CLIPS_RULES_FILE).
+EXTRA_RULE_PROVIDERS: list[Callable[[], dict[str, ExtraRule]]] = []
+
+
+def register_extra_rules(provider: Callable[[], dict[str, ExtraRule]]) -> None:
+    if provider not in EXTRA_RULE_PROVIDERS:
+        EXTRA_RULE_PROVIDERS.append(provider)
+
+
+def extra_rules() -> dict[str, ExtraRule]:
+    out: dict[str, ExtraRule] = {}
+    for provider in EXTRA_RULE_PROVIDERS:
+        out.update(provider())
+    return out
+
+
 def is_tagged(recording: Recording) -> bool:
     summary = db.session.get(RecordingSkillSummary, recording.id)
     return summary is not None and summary.tagger_version == TAGGER_VERSION
 
 
 def tag_recording(recording: Recording) -> None:
-    """Tag every advisor and customer segment; keep what people reviewed."""
+    """Tag every advisor and customer segment as one conversation (each advisor segment
+    with the previous customer segment as context); keep what people reviewed."""
     segments = [s for s in segments_of(recording) if s.speaker in TAGGED_SPEAKERS]
-    results = tag_utterances([(s.text, s.speaker) for s in segments]) if segments else []
+    results = tag_conversation([(s.text, s.speaker) for s in segments],
+                               extra=extra_rules()) if segments else []
     db.session.execute(sa.delete(UtteranceTag).where(
         UtteranceTag.recording_id == recording.id,
         UtteranceTag.status == TagStatus.SUGGESTED))
@@ -124,14 +144,11 @@ def tag_recording(recording: Recording) -> None:
 
 
 def retag_segment(segment: TranscriptSegment) -> None:
-    """Re-tag one segment, e.g. after its text or speaker was corrected."""
-    db.session.execute(sa.delete(UtteranceTag).where(
-        UtteranceTag.segment_id == segment.id, UtteranceTag.status == TagStatus.SUGGESTED))
-    if segment.speaker in TAGGED_SPEAKERS:
-        reviewed = _reviewed_codes(segment.recording_id).get(segment.id, set())
-        result = tag_utterances([(segment.text, segment.speaker)])[0]
-        _add_machine_tags(segment, result, reviewed)
+    """Re-tag after a segment's text or speaker was corrected: the whole call, since the
+    segment is the context of the advisor's next segment (and its own context may change)."""
+    recording = db.session.get(Recording, segment.recording_id)
     db.session.flush()
+    tag_recording(recording)
 
 
 def _reviewed_codes(recording_id: int) -> dict[int, set[str]]:

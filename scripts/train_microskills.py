@@ -25,11 +25,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from microskills.dataset import DATA_PATH, Utterance, load_split  # noqa: E402
 from microskills.masterlist import CODES, SIGNAL_CODES  # noqa: E402
-from microskills.tagger.core import combine_signal_scores, combine_skill_scores  # noqa: E402
-from microskills.tagger.features import analyze, vectorize  # noqa: E402
+from microskills.tagger.core import (  # noqa: E402
+    Context,
+    all_context_features,
+    combine_signal_scores,
+    combine_skill_scores,
+    context_features,
+    previous_customer_turns,
+)
+from microskills.tagger.features import analyze, clean, vectorize  # noqa: E402
 from microskills.tagger.model import Head, TaggerModel, save_model  # noqa: E402
+from microskills.tagger.questions import question_types  # noqa: E402
 
 THRESHOLD_GRID = np.round(np.arange(0.2, 0.91, 0.05), 2)
+#: idf given to the context features (they are not in the fitted vectoriser).
+CONTEXT_IDF = 3.0
 
 
 def _fit_head(x, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
@@ -55,17 +65,38 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
     return 2 * tp / denom if denom else 1.0
 
 
+def contexts_of(utts: Sequence[Utterance]) -> list[Context | None]:
+    """The previous customer utterance of each utterance, within its conversation, with its
+    labelled signals (at run time the tagger's own signals stand in for the labels)."""
+    by_conv: dict[str, list[int]] = {}
+    for i, u in enumerate(utts):
+        by_conv.setdefault(u.conversation, []).append(i)
+    ctx: list[Context | None] = [None] * len(utts)
+    for idx in by_conv.values():
+        prev = previous_customer_turns([utts[i].speaker for i in idx])
+        for i, j in zip(idx, prev, strict=True):
+            if j is not None:
+                u = utts[idx[j]]
+                low = clean(u.text)
+                ctx[i] = Context(low, frozenset(u.signals), bool(question_types(low)))
+    return ctx
+
+
 def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, combine, vocab,
-                idf, c: float) -> Head:
+                idf, c: float, contexts: Sequence[Context | None] | None = None) -> Head:
     texts = [u.text for u in utts]
     groups = [u.conversation for u in utts]
     y = np.array([[code in getattr(u, attr) for code in codes] for u in utts], dtype=bool)
-    x = vectorize(texts, vocab, idf)
+    extras = None
+    if contexts is not None:
+        extras = [context_features(t, ctx) for t, ctx in zip(texts, contexts, strict=True)]
+    x = vectorize(texts, vocab, idf, extras)
     oof = np.zeros(y.shape)
     for tr, te in GroupKFold(n_splits=5).split(x, y, groups):
         coef, intercept = _fit_head(x[tr], y[tr], c)
         oof[te] = _probs(x[te], coef, intercept)
-    combined = [combine(t, p, codes) for t, p in zip(texts, oof, strict=True)]
+    ctxs = contexts if contexts is not None else [None] * len(texts)
+    combined = [combine(t, p, codes, ctx) for t, p, ctx in zip(texts, oof, ctxs, strict=True)]
     scores = np.vstack([c.scores for c in combined])
     fired = np.vstack([c.fired for c in combined])
     vetoed = np.vstack([c.vetoed for c in combined])
@@ -87,18 +118,25 @@ def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, comb
 
 def train(data: Path = DATA_PATH, c: float = 8.0) -> TaggerModel:
     utts = load_split(heldout=False, path=data)
+    contexts = contexts_of(utts)
     agent = [u for u in utts if u.speaker == "agent"]
+    agent_ctx = [ctx for u, ctx in zip(utts, contexts, strict=True) if u.speaker == "agent"]
     customer = [u for u in utts if u.speaker == "customer"]
     tfidf = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=2)
     tfidf.fit([u.text for u in utts])
     vocab = {f: int(j) for f, j in tfidf.vocabulary_.items()}
     idf = tfidf.idf_.astype(np.float64)
+    for f in all_context_features(SIGNAL_CODES):
+        vocab[f] = len(vocab)
+    idf = np.concatenate([idf, np.full(len(vocab) - len(idf), CONTEXT_IDF)])
     print(f"training on {len(agent)} agent / {len(customer)} customer utterances from "
           f"{len({u.conversation for u in utts})} conversations; {len(vocab)} features")
     print("skills:")
-    skills = _train_head(agent, CODES, "skills", combine_skill_scores, vocab, idf, c)
+    skills = _train_head(agent, CODES, "skills", combine_skill_scores, vocab, idf, c, agent_ctx)
     print("signals:")
-    signals = _train_head(customer, SIGNAL_CODES, "signals", combine_signal_scores, vocab, idf, c)
+    signals = _train_head(customer, SIGNAL_CODES, "signals",
+                          lambda t, p, codes, _ctx: combine_signal_scores(t, p, codes), vocab,
+                          idf, c)
     meta = {"C": c, "n_agent": len(agent), "n_customer": len(customer), "data": data.name}
     return TaggerModel(vocab, idf, skills, signals, meta)
 

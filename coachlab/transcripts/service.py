@@ -6,21 +6,17 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from blinker import Namespace
 
 from coachlab import access
 from coachlab.auth.models import User
 from coachlab.db import db, utcnow
 from coachlab.media.talktime import talk_time_summary
 from coachlab.media.transcript import SPEAKERS, Segment, Transcript, Word
+from coachlab.plugins import segment_corrected  # sent when a person corrects a segment
 from coachlab.recordings.models import Recording
 from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
 
 LOW_CONFIDENCE = 0.5  # word probability under which a word is shown as uncertain
-
-_signals = Namespace()
-#: Sent with the segment after a person corrected its text or speaker (e.g. to re-tag it).
-segment_corrected = _signals.signal("segment-corrected")
 
 
 class CorrectionError(ValueError):

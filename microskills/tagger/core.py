@@ -8,23 +8,26 @@ only); a veto rule removes it whatever the rest says. The reported confidence is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from microskills.tagger.features import normalise
+from microskills.tagger.features import clean, normalise, words_of
 from microskills.tagger.model import Head, TaggerModel, load_model
+from microskills.tagger.questions import question_types
 from microskills.tagger.rules import (
     RULE_ONLY_SKILLS,
     SIGNAL_VETOES,
     SKILL_VETOES,
+    ExtraRule,
+    has_next_step,
     signal_rule_scores,
     skill_rule_scores,
     utterance_flags,
 )
 
-TAGGER_VERSION = "1.0.0"
+TAGGER_VERSION = "2.0.0"
 
 AGENT_SPEAKERS = frozenset({"agent", "advisor", "adviser", "rep", "therapist"})
 CUSTOMER_SPEAKERS = frozenset({"customer", "caller", "client"})
@@ -47,6 +50,48 @@ def speaker_role(speaker: str) -> str:
     if role in CUSTOMER_SPEAKERS:
         return "customer"
     raise ValueError(f"unknown speaker {speaker!r} (expected 'agent' or 'customer')")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the advisor is answering: the previous customer utterance and its signals."""
+
+    text: str  # cleaned (see features.clean)
+    signals: frozenset[str] = frozenset()
+    question: bool = False
+
+
+_STOP = frozenset([
+    "about", "after", "again", "also", "been", "before", "being", "could", "does", "doing",
+    "from", "have", "having", "here", "just", "know", "like", "make", "more", "much", "need",
+    "only", "over", "really", "right", "some", "than", "that", "that's", "them", "then", "there",
+    "these", "they", "this", "those", "very", "want", "what", "when", "where", "which", "while",
+    "will", "with", "would", "your", "you're", "yeah", "okay",
+])
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in words_of(text) if len(w) >= 4 and w not in _STOP}
+
+
+def context_features(text: str, context: Context | None) -> list[str]:
+    """Feature strings an advisor utterance gets from the customer turn it follows."""
+    if context is None:
+        return ["x:none"]
+    feats = ["x:any", *(f"x:sig:{s}" for s in sorted(context.signals))]
+    if any(s.startswith("objection.") for s in context.signals):
+        feats.append("x:objection")
+    if context.question:
+        feats.append("x:q")
+    shared = len(_content_words(normalise(text)) & _content_words(context.text))
+    feats.append(f"x:ovl:{min(shared, 3)}")
+    return feats
+
+
+def all_context_features(signal_codes: Sequence[str]) -> list[str]:
+    """Every string ``context_features`` can produce (the model's vocabulary needs them)."""
+    return ["x:none", "x:any", "x:objection", "x:q", *(f"x:sig:{s}" for s in signal_codes),
+            *(f"x:ovl:{n}" for n in range(4))]
 
 
 @dataclass(frozen=True)
@@ -81,16 +126,19 @@ def _combine(probs: np.ndarray, codes: Sequence[str], rule_scores: dict[str, flo
     return Combined(scores, fired, vetoed)
 
 
-def combine_skill_scores(text: str, probs: np.ndarray, codes: Sequence[str]) -> Combined:
+def combine_skill_scores(text: str, probs: np.ndarray, codes: Sequence[str],
+                         context: Context | None = None) -> Combined:
     """Rule/model combination for one agent utterance (also used by training)."""
-    low = normalise(text)
-    return _combine(probs, codes, skill_rule_scores(text, low), SKILL_VETOES, low,
+    low = clean(text)
+    return _combine(probs, codes, skill_rule_scores(text, low, context), SKILL_VETOES, low,
                     RULE_ONLY_SKILLS)
 
 
-def combine_signal_scores(text: str, probs: np.ndarray, codes: Sequence[str]) -> Combined:
-    low = normalise(text)
-    return _combine(probs, codes, signal_rule_scores(low), SIGNAL_VETOES, low, frozenset())
+def combine_signal_scores(text: str, probs: np.ndarray, codes: Sequence[str],
+                          extra: Mapping[str, ExtraRule] | None = None) -> Combined:
+    low = clean(text)
+    replaced = frozenset(c for c, r in (extra or {}).items() if r.replace)
+    return _combine(probs, codes, signal_rule_scores(low, extra), SIGNAL_VETOES, low, replaced)
 
 
 def _selected(combined: Combined, head: Head) -> dict[str, float]:
@@ -125,43 +173,110 @@ def _split_sentences(text: str) -> list[str]:
     return out
 
 
-def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None = None
-                   ) -> list[TagResult]:
-    """Tag a batch of ``(text, speaker)`` pairs; model features are computed in one go."""
+def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None = None,
+                   contexts: Sequence[str | None] | None = None,
+                   extra: Mapping[str, ExtraRule] | None = None) -> list[TagResult]:
+    """Tag a batch of ``(text, speaker)`` pairs; model features are computed in one go.
+
+    ``contexts`` (optional, one per item): the previous customer utterance an advisor
+    utterance answers, or None; customer items ignore it. ``extra``: admin phrases per
+    signal code (and ``missed.dont_know``), see ``rules.ExtraRule``.
+    """
     items = list(items)
     model = model or load_model()
+    ctx_texts = list(contexts) if contexts is not None else [None] * len(items)
+    if len(ctx_texts) != len(items):
+        raise ValueError("contexts must have one entry per item")
     if len(items) > CHUNK:  # bounded memory and cache-friendly matrices for big batches
         return [r for start in range(0, len(items), CHUNK)
-                for r in tag_utterances(items[start : start + CHUNK], model)]
+                for r in tag_utterances(items[start : start + CHUNK], model,
+                                        ctx_texts[start : start + CHUNK], extra)]
     roles = [speaker_role(s) for _, s in items]
     agent_idx = [i for i, r in enumerate(roles) if r == "agent"]
     cust_idx = [i for i, r in enumerate(roles) if r == "customer"]
     results: list[TagResult | None] = [None] * len(items)
 
-    agent_probs = model.probabilities([items[i][0] for i in agent_idx], model.skills)
-    for i, probs in zip(agent_idx, agent_probs, strict=True):
+    signals = _signals([items[i][0] for i in cust_idx], model, extra)
+    for i, found in zip(cust_idx, signals, strict=True):
+        results[i] = TagResult(signals=found)
+    known = {items[i][0]: found for i, found in zip(cust_idx, signals, strict=True)}
+    wanted = sorted({ctx_texts[i] for i in agent_idx if ctx_texts[i]} - set(known))
+    known.update(zip(wanted, _signals(wanted, model, extra), strict=True))
+    agent_ctx = [_context(ctx_texts[i], known) for i in agent_idx]
+    texts = [items[i][0] for i in agent_idx]
+    extras = [context_features(t, c) for t, c in zip(texts, agent_ctx, strict=True)]
+    agent_probs = model.probabilities(texts, model.skills, extras)
+    for i, probs, ctx in zip(agent_idx, agent_probs, agent_ctx, strict=True):
         text = items[i][0]
-        skills = _selected(combine_skill_scores(text, probs, model.skills.codes), model.skills)
-        flags = utterance_flags(normalise(text))
+        skills = _selected(combine_skill_scores(text, probs, model.skills.codes, ctx),
+                           model.skills)
+        flags = utterance_flags(clean(text), extra)
         if ("M.answer" in skills and len(text.split()) >= BURIED_MIN_WORDS
                 and _buried_answer(text, model)):
             flags.append("missed.buried_answer")
         results[i] = TagResult(skills=skills, flags=flags)
-
-    cust_probs = model.probabilities([items[i][0] for i in cust_idx], model.signals)
-    for i, probs in zip(cust_idx, cust_probs, strict=True):
-        scores = combine_signal_scores(items[i][0], probs, model.signals.codes)
-        results[i] = TagResult(signals=_selected(scores, model.signals))
     return [r for r in results if r is not None]
 
 
-def skill_scores(texts: Sequence[str], model: TaggerModel | None = None) -> np.ndarray:
+def _signals(texts: Sequence[str], model: TaggerModel,
+             extra: Mapping[str, ExtraRule] | None) -> list[dict[str, float]]:
+    probs = model.probabilities(list(texts), model.signals)
+    return [_selected(combine_signal_scores(t, p, model.signals.codes, extra), model.signals)
+            for t, p in zip(texts, probs, strict=True)]
+
+
+def _context(text: str | None, signals: Mapping[str, dict[str, float]]) -> Context | None:
+    if not text or not text.strip():
+        return None
+    low = clean(text)
+    return Context(low, frozenset(signals.get(text, {})), bool(question_types(low)))
+
+
+def previous_customer_turns(speakers: Sequence[str]) -> list[int | None]:
+    """For each item, the index of the last customer item before it (None at the start)."""
+    out: list[int | None] = []
+    last: int | None = None
+    for i, speaker in enumerate(speakers):
+        out.append(last)
+        if speaker_role(speaker) == "customer":
+            last = i
+    return out
+
+
+def tag_conversation(items: Sequence[tuple[str, str]], model: TaggerModel | None = None,
+                     extra: Mapping[str, ExtraRule] | None = None) -> list[TagResult]:
+    """Tag one whole conversation in order: each advisor utterance gets the previous
+    customer utterance as context, and "I don't know" followed straight away by an advisor
+    utterance with a next step is not flagged."""
+    items = list(items)
+    prev = previous_customer_turns([s for _, s in items])
+    contexts = [items[j][0] if j is not None else None for j in prev]
+    results = tag_utterances(items, model, contexts, extra)
+    for i in range(len(items) - 1):
+        nxt = i + 1  # the advisor goes straight on, before the customer speaks again
+        if speaker_role(items[nxt][1]) != "agent":
+            continue
+        if "missed.dont_know" in results[i].flags and has_next_step(clean(items[nxt][0]),
+                                                                    extra):
+            r = results[i]
+            results[i] = TagResult(r.skills, r.signals,
+                                   [f for f in r.flags if f != "missed.dont_know"])
+    return results
+
+
+def skill_scores(texts: Sequence[str], model: TaggerModel | None = None,
+                 contexts: Sequence[str | None] | None = None) -> np.ndarray:
     """Combined rule+model scores of agent utterances, columns in ``model.skills.codes``
     order (for evaluation tools that need more than the selected codes)."""
     model = model or load_model()
-    probs = model.probabilities(list(texts), model.skills)
-    rows = [combine_skill_scores(t, p, model.skills.codes).scores
-            for t, p in zip(texts, probs, strict=True)]
+    ctx_texts = list(contexts) if contexts is not None else [None] * len(texts)
+    wanted = sorted({c for c in ctx_texts if c})
+    known = dict(zip(wanted, _signals(wanted, model, None), strict=True))
+    ctxs = [_context(c, known) for c in ctx_texts]
+    extras = [context_features(t, c) for t, c in zip(texts, ctxs, strict=True)]
+    probs = model.probabilities(list(texts), model.skills, extras)
+    rows = [combine_skill_scores(t, p, model.skills.codes, c).scores
+            for t, p, c in zip(texts, probs, ctxs, strict=True)]
     return np.vstack(rows) if rows else np.zeros((0, len(model.skills.codes)))
 
 

@@ -1,5 +1,8 @@
 """Text features shared by training and inference: word 1-2grams + char 2-5grams.
 
+Punctuation, case, fillers and stuttered repeats are ignored, so typed text and Whisper
+output ("um so can i have your postcode") give the same features.
+
 The same ``analyze`` function is given to scikit-learn's ``TfidfVectorizer`` at training
 time and used directly (with the saved vocabulary and idf) at inference, so prediction
 needs only numpy/scipy and no pickled estimator.
@@ -24,19 +27,47 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def analyze(text: str) -> list[str]:
-    """Feature strings of one utterance (order irrelevant, duplicates counted)."""
-    norm = normalise(text)
-    words = _WORD.findall(norm)
+_FILLER = re.compile(r"\b(?:u+m+|u+h+|e+r+m*|hmm+)\b[,.]?\s*")
+_REPEAT = re.compile(r"\b(\w+(?:'\w+)?)(?:,? \1\b)+")
+
+
+def clean(text: str) -> str:
+    """Normalised text without fillers and stuttered repeats, punctuation kept: what the
+    rules read ("um, i'm i'm so sorry" -> "i'm so sorry")."""
+    text = _REPEAT.sub(r"\1", _FILLER.sub("", normalise(text)))
+    return _SPACES.sub(" ", text).strip()
+
+
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "ah", "hmm", "eh"})
+
+
+def words_of(norm: str) -> list[str]:
+    """Word tokens of normalised text without fillers or stuttered repeats ("i i", "the the"):
+    Whisper output has both, typed text has neither."""
+    out: list[str] = []
+    for w in _WORD.findall(norm):
+        if w in FILLERS or (out and out[-1] == w):
+            continue
+        out.append(w)
+    return out
+
+
+def analyze(text: str, extra: Sequence[str] = ()) -> list[str]:
+    """Feature strings of one utterance (order irrelevant, duplicates counted).
+
+    ``extra`` are ready-made feature strings added as they are (the context features of
+    an advisor utterance, see ``core.context_features``).
+    """
+    words = words_of(normalise(text))
     feats = ["w:" + w for w in words]
     feats.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
     if words:
         feats.append("first:" + words[0])
         if len(words) > 1:
             feats.append(f"first2:{words[0]} {words[1]}")
-    feats.append("q:" + ("1" if "?" in norm else "0"))
+    feats.extend(extra)
     lo, hi = CHAR_NGRAMS
-    for w in norm.split(" "):
+    for w in words:
         padded = f" {w} "
         n_chars = len(padded)
         for n in range(lo, min(hi, n_chars) + 1):
@@ -44,14 +75,15 @@ def analyze(text: str) -> list[str]:
     return feats
 
 
-def vectorize(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray) -> sp.csr_matrix:
+def vectorize(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray,
+              extras: Sequence[Sequence[str]] | None = None) -> sp.csr_matrix:
     """Sublinear tf * idf, L2-normalised rows (matches TfidfVectorizer(sublinear_tf=True))."""
     indptr = [0]
     indices: list[int] = []
     data: list[float] = []
     get = vocab.get
-    for text in texts:
-        for f, n in Counter(analyze(text)).items():
+    for i, text in enumerate(texts):
+        for f, n in Counter(analyze(text, extras[i] if extras is not None else ())).items():
             j = get(f)
             if j is not None:
                 indices.append(j)

@@ -43,11 +43,12 @@ class TaggerModel:
     signals: Head
     meta: dict
 
-    def probabilities(self, texts: Sequence[str], head: Head) -> np.ndarray:
-        """(len(texts), n_codes) model probabilities."""
+    def probabilities(self, texts: Sequence[str], head: Head,
+                      extras: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+        """(len(texts), n_codes) model probabilities (``extras``: context features)."""
         if not texts:
             return np.zeros((0, len(head.codes)))
-        x = vectorize(texts, self.vocab, self.idf)
+        x = vectorize(texts, self.vocab, self.idf, extras)
         z = np.asarray(x @ head.coef, dtype=np.float64) + head.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 

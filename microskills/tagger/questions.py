@@ -81,6 +81,36 @@ _INVITE = re.compile(r"^(?:(?:tell|talk|walk) me (?:about|more|a bit|a little|wh
                      r"describe|explain)\b")
 
 
+# Without a "?" (Whisper often drops it) a clause is a question when it is asked like one:
+# auxiliary + subject first, or a wh-word + auxiliary ("what is", "how did"); "what I can
+# do is..." and "when it arrives..." stay statements.
+_SUBJECT = (r"(?:i|you|we|they|he|she|it|that|this|there|these|those|your|my|the|any|anyone|"
+            r"anybody|someone|somebody|everything|anything)")
+_ASKED = re.compile(
+    r"^(?:(?:is|are|was|were|am|do|does|did|have|has|had|can|could|will|would|shall|should|"
+    r"may|might|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|haven't|hasn't|won't|"
+    r"wouldn't|couldn't|can't|shouldn't)\s+" + _SUBJECT + r"\b|"
+    r"(?:what|how|when|where|which|who|why|whose)(?:'s|\s+(?:is|are|was|were|do|does|did|can|"
+    r"could|would|will|should|has|have|had|happened|kind|sort|type|else|time|day|date|"
+    r"exactly|many|much|long|often|soon|old|far|not|made|makes|brings|brought|led|"
+    r"number|one|plan|account|card|address|email|model|size|colou?r)\b))")
+_NOT_ASKED = re.compile(r"^(?:what|how) (?:happened|happens) (?:is|was)\b|"
+                        r"^(?:what|which) (?:\w+ )?(?:is|was) (?:that|why|because)\b")
+_ASKED_LATER = re.compile(r"(?<!\bif )(?<!\bwhether )(?<!\bwhat )(?<!\bhow )(?<!\bwhere )"
+                          r"(?<!\bwhen )(?<!\bthat )\b(?:can|could|would|will|do|did|does|"
+                          r"have|are) you\b(?! know\b)")
+
+
+_REFLECTIVE = re.compile(r"^(?:you(?:'re|'ve|'d| are| have| feel| felt| think| want| were| "
+                         r"seem| don't| didn't| can't| just| really| kind of| sort of)|it "
+                         r"(?:sounds|seems|feels)|sounds like|that must|it's (?:like|been|hard)|"
+                         r"part of you|on one hand|your (?:\w+ )?(?:is|are|was|feel))\b")
+
+
+def asked_like_a_question(core: str) -> bool:
+    return bool(_ASKED.match(core)) and not _NOT_ASKED.match(core)
+
+
 def _clauses(text: str) -> list[str]:
     out = []
     for raw in _CLAUSE.findall(text.lower().replace("\u2019", "'")):
@@ -119,8 +149,11 @@ def classify_clause(clause: str) -> str | None:
     core = _strip_markers(clause)
     if not core.strip(" ?.!,-"):
         return None
-    if not is_question and not _INVITE.match(core):
-        return None
+    if not is_question and not _INVITE.match(core) and not asked_like_a_question(core):
+        later = _ASKED_LATER.search(core, 1)
+        if later is None:
+            return None
+        core = core[later.start():]
     kind = _by_start(core, is_question)
     if kind is None and (_TAG_QUESTION.search(core) or _EITHER_OR.search(core)):
         kind = "closed"
@@ -132,6 +165,8 @@ def classify_clause(clause: str) -> str | None:
                 break
     if kind == "excluded":
         return None
+    if kind is None and is_question and _REFLECTIVE.match(core) and len(core.split()) > 5:
+        return None  # a reflection said with a rising tone: "you're worried about the cost?"
     return kind or ("closed" if is_question else None)
 
 

@@ -9,6 +9,8 @@ Patterns run on lower-cased text with curly apostrophes normalised.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from microskills.tagger.questions import question_types
 
@@ -229,9 +231,29 @@ def addresses_by_name(text: str) -> bool:
     return False
 
 
-def skill_rule_scores(text: str, low: str) -> dict[str, float]:
-    """Rule confidences for one agent utterance (``low`` is the normalised lower-case text)."""
+# Answering a customer's objection: an alternative, a concession or a reframe of the value.
+_OBJECTION_ANSWER = _r(
+    r"\b(?:what i (?:can|could) (?:do|offer)|what i'?m able to|instead|alternative|how about|"
+    r"(?:i|we) (?:can|could) (?:offer|give|move|switch|pause|freeze|waive|match|knock|take|put "
+    r"you|look at|set up|spread|split|hold|extend|apply|credit|downgrade|try)|would it help|"
+    r"(?:lower|cheaper|smaller|basic|lighter) (?:plan|tier|package|option|bundle)|discount|"
+    r"loyalty|price match|waive|no (?:cancellation|exit) fee|cancel (?:at )?any ?time|"
+    r"money[- ]back guarantee|in writing|reference number|(?:works|comes) out (?:at|to|cheaper)|"
+    r"(?:you'?d|you would|you will|you'?ll) (?:actually )?(?:save|get|keep|lose)|includes?|"
+    r"before you (?:go|decide|leave|cancel)|(?:no|there'?s no) (?:rush|pressure|obligation)|"
+    r"(?:take|have) (?:your|some) time|(?:hold|reserve) (?:the|that|this) (?:price|offer|"
+    r"slot)|call you back (?:on|next|in|tomorrow)|(?:the|a) (?:trial|cooling[- ]off)|"
+    r"(?:fair|valid|understandable) (?:concern|point|question)|"
+    r"worth|value|compared (?:to|with)|on average|per (?:day|month|week))\b")
+
+
+def skill_rule_scores(text: str, low: str, context=None) -> dict[str, float]:
+    """Rule confidences for one agent utterance (``low`` is the cleaned lower-case text;
+    ``context``: the ``core.Context`` of the customer turn it follows, or None)."""
     out: dict[str, float] = {}
+    if context is not None and any(s.startswith("objection.") for s in context.signals) \
+            and _OBJECTION_ANSWER.search(low):
+        out["O.objection"] = 0.8
     for code, rules in SKILL_RULES.items():
         for pattern, conf in rules:
             if conf > out.get(code, 0.0) and pattern.search(low):
@@ -248,78 +270,169 @@ def skill_rule_scores(text: str, low: str) -> dict[str, float]:
 
 SIGNAL_RULES: dict[str, list[Rule]] = {
     "objection.price": [
-        (_r(r"\b(?:too (?:expensive|much|high|pricey|dear)|can'?t afford|cheaper (?:elsewhere|"
-            r"somewhere|with)|half the price|a lot of money|not paying (?:that|this)|rip[- ]?off|"
-            r"overpriced|daylight robbery|(?:price|bill|cost|premium|renewal|tariff)s? "
-            r"(?:has |have |had )?(?:gone up|went up|increased|doubled|tripled|risen)|"
-            r"gone up by)\b"), 0.85),
+        (_r(r"\b(?:(?:way |far |much |a bit |just |really |so )?too (?:expensive|much money|"
+            r"pricey|dear|steep|high)|(?:can'?t|cannot|can not|couldn'?t) afford|cheaper "
+            r"(?:elsewhere|somewhere|with|from|at|deal)|(?:found|get|got|seen) (?:it|one|a deal) "
+            r"(?:for )?cheaper|better (?:deal|price|offer) (?:elsewhere|somewhere|with|from)|half "
+            r"the price|a lot of money|(?:not|isn'?t|aren'?t) worth (?:the|that|it|paying)|"
+            r"not paying (?:that|this)|rip[- ]?off|overpriced|overcharg\w+|daylight robbery|"
+            r"out of (?:my|our) (?:budget|price range)|over (?:my|our)? ?budget|costs? too much|"
+            r"(?:price|bill|cost|premium|renewal|tariff|fee|rate)s? (?:has |have |had |just )?"
+            r"(?:gone up|went up|increased|doubled|tripled|risen|jumped|is too high|are too high)|"
+            r"gone up by|more than i (?:can|want to) (?:pay|spend)|(?:that'?s|it'?s|bit) steep|"
+            r"(?:that'?s|it'?s|seems|sounds) (?:really |very |quite |so )?expensive|pricier|"
+            r"can'?t justify (?:the|that|paying))\b"), 0.85),
     ],
     "objection.cancel": [
-        (_r(r"\b(?:(?:want|going|like|need|wish|planning|thinking|decided|have)(?: to| of| about)?"
-            r" (?:just )?(?:cancel|leave|switch|close|end|terminate|quit)|(?:cancel|close|end|"
-            r"terminate) (?:my|the) (?:account|contract|subscription|membership|policy|plan)|"
-            r"moving to (?:a|another) (?:different )?(?:company|provider|supplier|bank)|switch"
-            r"(?:ing)? (?:to another|provider|supplier))\b"), 0.85),
+        (_r(r"\b(?:(?:want|going|like|need|wish|planning|thinking|decided|have|trying|ready)"
+            r"(?: to| of| about)? (?:just )?(?:cancel\w*|leave|leaving|switch\w*|close|closing|"
+            r"end|ending|terminate|quit|stop)\b(?! (?:a|the) (?:payment|order|card)\b)|"
+            r"(?:cancel|close|end|terminate|stop|quit) (?:my|the|this|our) (?:account|contract|"
+            r"subscription|membership|policy|plan|service|line|broadband|package|direct debit)|"
+            r"moving to (?:a|another) (?:different )?(?:company|provider|supplier|bank|insurer|"
+            r"network)|switch(?:ing)? (?:to another|to a different|to your competitor|provider|"
+            r"supplier|network|banks?)|take my (?:business|money) elsewhere|leaving you|"
+            r"(?:don'?t|do not) (?:want to )?renew|not (?:going to )?renew\w*|"
+            r"want out of (?:this|my|the)|i'?m (?:done|finished) with (?:you|this company))\b"),
+         0.85),
     ],
     "objection.refund": [
-        (_r(r"\b(?:(?:want|expect|like|need|demand|give me|get|entitled to)\b.{0,15}(?:refund|"
-            r"money back|reimbursed|reversed|compensat\w+)|be reimbursed|full refund|refund, please"
-            r"|my money back)\b"), 0.85),
+        (_r(r"\b(?:(?:want|expect|like|need|demand|give me|get|entitled to|owed|asking for|"
+            r"request)\b.{0,20}(?:refund|money back|reimburs\w+|reversed|compensat\w+|credit "
+            r"back)|be reimbursed|full refund|refund (?:it|me|this|that|the)|refund,? please|"
+            r"my money back|charge ?back|pay me back|want (?:it|that|the charge) (?:refunded|"
+            r"reversed))\b"), 0.85),
     ],
     "objection.trust": [
-        (_r(r"\b(?:don'?t (?:believe|trust)|heard (?:all )?(?:this|that) before|said that "
-            r"(?:before|last time)|why should i (?:believe|trust)|not convinced|how do i know|"
-            r"how can i (?:be sure|trust)|don'?t trust|no guarantee|sounds like a scam|"
-            r"lied to)\b"), 0.85),
+        (_r(r"\b(?:(?:don'?t|do not|can'?t|cannot) (?:really )?(?:believe|trust)|heard (?:all )?"
+            r"(?:this|that|it) before|said that (?:before|last time)|why should i (?:believe|"
+            r"trust)|not convinced|how (?:do|can|would) i know (?:that|this|it'?s|you|if|it)|"
+            r"how can i (?:be sure|trust)|no guarantee|sounds? like a scam|\bscam\b|too good to "
+            r"be true|is this legit|hidden (?:fees|charges|costs)|(?:small|fine) print|lied to|"
+            r"you lied|misled|misleading|promised (?:me )?(?:that )?(?:last|before)|"
+            r"(?:not|never) (?:sure|confident) (?:i|we) can trust|put (?:that|it) in writing|"
+            r"you people always|same (?:thing|story|promise) (?:last|every) time)\b"), 0.85),
     ],
     "objection.timing": [
-        (_r(r"\b(?:too long|too late|far too|can'?t wait|sooner than that|need it (?:today|by|"
-            r"before|sorted)|that long|why does it take|(?:next week|two weeks|ten days|a month)\?|"
-            r"that'?s no good|needs to be (?:done|sorted) sooner)\b"), 0.8),
+        (_r(r"\b(?:too long|too late|far too (?:long|late|slow)|can'?t wait|sooner than that|"
+            r"need it (?:today|by|before|sorted|sooner|now)|that long|why does it take|"
+            r"(?:next week|two weeks|ten days|a month|that late)\?|that'?s no good|needs to be "
+            r"(?:done|sorted|fixed) sooner|not (?:a good|the right) time|bad time|"
+            r"(?:call|ring) me (?:back )?(?:later|tomorrow|next \w+|another time)|not (?:right )?"
+            r"now|not ready (?:yet|to)|maybe (?:next|in a) (?:month|year|week|few)|in a few "
+            r"months|(?:let me|i'?ll|i need to|i want to|i have to|i'?d like to|got to|gotta) "
+            r"think (?:about it|it over|about that|on it)|sleep on it|(?:need|want|have|got) to "
+            r"(?:talk|speak|check) (?:to|with) my (?:wife|husband|partner|boss|family|bank|"
+            r"accountant|manager)|(?:hold off|wait) (?:until|till|for) (?:next|the end|after)|"
+            r"(?:decide|think about it) later|not in a (?:rush|hurry) to)\b"), 0.8),
     ],
     "frustration": [
-        (_r(r"\b(?:ridiculous|a (?:total |complete )?joke|sick of|fed up|infuriat\w*|annoyed|"
-            r"angry|furious|livid|third time|fourth time|wasted|had enough|messed about|pillar to "
-            r"post|unacceptable|always this hard|useless|disgrace\w*|shocking|fuming|nightmare)\b"),
+        (_r(r"\b(?:ridiculous|a (?:total |complete )?joke|sick (?:of|and tired)|fed up|"
+            r"infuriat\w*|annoy(?:ed|ing)|angry|furious|livid|fuming|(?:second|third|fourth|"
+            r"fifth|\d+(?:st|nd|rd|th)) time|wasted?|wasting my|had enough|messed (?:me )?about|"
+            r"pillar to post|unacceptable|always this hard|useless|disgrace\w*|shocking|"
+            r"nightmare|outrageous|pathetic|unbelievable|terrible service|awful service|worst "
+            r"(?:service|company)|how many times|nobody (?:listens|calls|ever|has)|no one "
+            r"(?:listens|calls|ever|has)|(?:already|just) (?:explained|told you)|keep (?:getting|"
+            r"being) (?:passed|transferred|cut off)|(?:i'?ve|i have) (?:already )?(?:called|rung|"
+            r"phoned) (?:you )?(?:twice|three times|four times|several times|so many times)|"
+            r"(?:on hold|waiting) for (?:over |nearly |almost |about )?(?:an hour|\d+|half an "
+            r"hour|ages|forever|(?:twenty|thirty|forty|forty five|fifty) minutes)|still (?:not|"
+            r"hasn'?t|haven'?t|no)\b.{0,30}(?:sorted|fixed|working|arrived|heard)|(?:really|so|"
+            r"very) (?:frustrat\w+|upset|stressed|disappointed)|frustrat\w+|so frustrating|"
+            r"this is (?:crazy|insane|madness)|what a (?:mess|joke)|cut off (?:again|twice))\b"),
          0.85),
     ],
     "confusion": [
-        (_r(r"\b(?:don'?t (?:really |quite )?(?:understand|follow|get it)|confus\w+|"
-            r"not following|i'?m lost|what "
-            r"does (?:that|this|it) mean|what do you mean|plain english|say that again|explain "
-            r"(?:that|it) again|makes no sense|doesn'?t make sense|no idea what)\b"), 0.85),
+        (_r(r"\b(?:(?:don'?t|do not) (?:really |quite |fully )?(?:understand|follow|get (?:it|"
+            r"what|why|how|that))|confus\w+|not following|i'?m (?:lost|not sure what you mean)|"
+            r"(?:you'?ve )?lost me|what (?:does|do) (?:that|this|it|you) mean|what do you mean|"
+            r"plain english|say that again|explain (?:that|it|this) again|makes no sense|"
+            r"(?:doesn'?t|does not|don'?t) make (?:any )?sense|no idea what|not sure (?:what|"
+            r"which|how|where|why) (?:i'?m|i|that|you|this|it)|(?:which|what) one (?:do|should) "
+            r"i|baffl\w+|puzzl\w+|i'?m not clear|unclear (?:to me|what|why|how)|sorry,? what\?|"
+            r"what\?$|huh\b|come again|i don'?t see (?:what|why|how|where))\b"), 0.85),
     ],
     "purchase_intent": [
-        (_r(r"\b(?:upgrade|sign up|sign me up|add (?:another|a|the|an extra)|(?:want|like|"
-            r"going) to (?:buy|order|get|take)|buy the|order (?:a|another|a second)|interested in|"
-            r"how (?:do|can) i (?:get|buy|order|join))\b"), 0.85),
+        (_r(r"\b(?:upgrad\w+|sign (?:me )?up|add (?:another|a|the|an extra|an?other)\b|(?:want|"
+            r"like|going|love|keen|ready|looking) to (?:buy|order|get|take|purchase|book|go "
+            r"ahead|switch to (?:the|your)|try (?:the|your))|buy (?:the|a|it|one)|order (?:a|"
+            r"another|a second|one)|interested in|how (?:do|can) i (?:get|buy|order|join|sign)|"
+            r"i'?ll take (?:it|that|the|one)|let'?s (?:do|go (?:for|with)) (?:it|that|the)|go "
+            r"(?:ahead|for it) with (?:the|that|it)|sounds good,? (?:let'?s|sign|i'?ll)|how much "
+            r"(?:would|is|does) (?:it|the|that) (?:be|cost) (?:to|for|if) (?:add|get|upgrade|"
+            r"switch)|put me down for|can i (?:get|have|add|order|buy) (?:the|a|an|one|that|it)"
+            r" (?:\w+ )?(?:plan|package|bundle|upgrade|deal|offer|line|one|too|as well))\b"),
+         0.85),
     ],
     "satisfaction": [
         (_r(r"\b(?:brilliant|fantastic|amazing|perfect|wonderful|excellent|relief|really help"
-            r"\w*|appreciate it|pleased|exactly what i needed|you'?ve sorted|that'?s great|great"
-            r", that'?s|lovely, thank|so helpful|spot on)\b"), 0.85),
+            r"\w*|appreciate (?:it|that|your help)|pleased|exactly what i needed|you'?ve sorted|"
+            r"that'?s great|great,? that'?s|lovely,? thank|so helpful|spot on|awesome|that works "
+            r"(?:for me|great|perfectly)|you'?ve been (?:great|very helpful|so helpful|a star)|"
+            r"thank you so much|thanks so much|much appreciated|happy with (?:that|this)|"
+            r"(?:that'?s|it'?s) sorted|you'?re a star|great help|made my day)\b"), 0.85),
     ],
 }
 
 SIGNAL_VETOES: dict[str, re.Pattern[str]] = {
-    "satisfaction": _r(r"\b(?:not (?:happy|pleased)|ridiculous|joke)\b|^(?:no,? )?(?:that'?s|"
-                       r"that is) (?:it|all|everything)(?: for (?:now|today))?,? thanks?\b[^!]*$"),
-    "objection.cancel": _r(r"\b(?:thought i (?:cancelled|canceled)|already cancell?ed)\b"),
+    "satisfaction": _r(r"\b(?:not (?:happy|pleased)|ridiculous|joke|not perfect|far from "
+                       r"perfect)\b|^(?:no,? )?(?:that'?s|that is) (?:it|all|everything)(?: for "
+                       r"(?:now|today))?,? thanks?\b[^!]*$"),
+    "objection.cancel": _r(r"\b(?:thought i (?:cancelled|canceled)|already cancell?ed|"
+                           r"(?:don'?t|do not|never) want to (?:cancel|leave|switch))\b"),
 }
 
 
-def signal_rule_scores(low: str) -> dict[str, float]:
+@dataclass(frozen=True)
+class ExtraRule:
+    """Admin phrases for one signal code (or ``missed.dont_know``): ``match`` adds detection,
+    ``unless`` (for ``missed.dont_know``: counts as a next step) and ``replace`` (only
+    ``match`` detects the code: the built-in rules and the model are ignored for it)."""
+
+    match: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    replace: bool = False
+
+
+def _extra(extra: Mapping[str, ExtraRule] | None, code: str) -> ExtraRule | None:
+    return extra.get(code) if extra else None
+
+
+def signal_rule_scores(low: str, extra: Mapping[str, ExtraRule] | None = None
+                       ) -> dict[str, float]:
     out: dict[str, float] = {}
     for code, rules in SIGNAL_RULES.items():
+        more = _extra(extra, code)
+        if more is not None and more.match is not None and more.match.search(low):
+            out[code] = 0.85
+        if more is not None and more.replace:
+            continue
         for pattern, conf in rules:
             if conf > out.get(code, 0.0) and pattern.search(low):
                 out[code] = conf
     return out
 
 
+def signal_evidence(low: str, code: str, extra: Mapping[str, ExtraRule] | None = None
+                    ) -> tuple[int, int] | None:
+    """Character span of the words that make a rule fire ``code`` in ``low`` (None when no
+    rule fires: the model alone found it)."""
+    more = _extra(extra, code)
+    patterns = [more.match] if more is not None and more.match is not None else []
+    if more is None or not more.replace:
+        patterns += [p for p, _ in SIGNAL_RULES.get(code, ())]
+    if code == "missed.dont_know":
+        patterns.append(_DONT_KNOW)
+    spans = [m.span() for p in patterns if (m := p.search(low))]
+    return min(spans) if spans else None
+
+
 # --- anti-pattern flags (rule-only) -------------------------------------------------------
 
-_DONT_KNOW = _r(r"\b(?:i (?:don'?t|do not) know|no idea|(?:i )?couldn'?t tell you|i'?m not "
+_DONT_KNOW = _r(r"\b(?:i (?:don'?t|do not|dunno) know|no idea|not my department|nothing i "
+                r"can do|(?:i )?(?:can'?t|cannot) help you with (?:that|this)|"
+                r"(?:i )?couldn'?t tell you|i'?m not "
                 r"(?:sure|certain)|not sure|dunno|no clue|beats me|haven'?t a clue)\b")
 _NEXT_STEP = _r(r"\b(?:but|let me|i'?ll|i will|i'?m going to|find out|check|ask|look into|get "
                 r"back|transfer|put you through|someone who|colleague|specialist|team who|call "
@@ -335,11 +448,21 @@ _BLAME_OK = _r(r"\b(?:you (?:should (?:get|receive|see|have (?:received|got))|mu
                r"you didn'?t (?:need|have) to)\b")
 
 
-def utterance_flags(low: str) -> list[str]:
+def has_next_step(low: str, extra: Mapping[str, ExtraRule] | None = None) -> bool:
+    """The advisor offers a next step (find out, check, pass on, call back ...)."""
+    more = _extra(extra, "missed.dont_know")
+    return bool(_NEXT_STEP.search(low) or (more is not None and more.unless is not None
+                                            and more.unless.search(low)))
+
+
+def utterance_flags(low: str, extra: Mapping[str, ExtraRule] | None = None) -> list[str]:
     """Utterance-level "missed" flags for one agent utterance (buried answers: see core)."""
     flags = []
-    m = _DONT_KNOW.search(low)
-    if m and not _NEXT_STEP.search(low[: m.start()] + " " + low[m.end():]):
+    more = _extra(extra, "missed.dont_know")
+    m = None if more is not None and more.replace else _DONT_KNOW.search(low)
+    if m is None and more is not None and more.match is not None:
+        m = more.match.search(low)
+    if m and not has_next_step(low[: m.start()] + " " + low[m.end():], extra):
         flags.append("missed.dont_know")
     if _BLAME.search(low) and not _BLAME_OK.search(low):
         flags.append("missed.blame")

@@ -247,7 +247,8 @@ def test_segments_without_words():
         Segment(11.0, 14.0, "agent", "Sure, anything else?"),
     ])
     s = only(suggest_moments(t), "objection.refund")
-    assert 7.0 < s.anchor_start < 10.0
+    # the tagger's evidence "want a refund", in the second sentence (which starts at 6.0)
+    assert 6.0 <= s.anchor_start < 10.0
     assert s.start <= 5.0 and s.end >= 14.0
 
 
@@ -256,7 +257,8 @@ def test_custom_rules_are_merged(tmp_path):
     extra.write_text(json.dumps({
         "region": {"max_seconds": 30},
         "phrase_rules": [
-            {"kind": "objection.price", "phrases": ["daylight robbery"]},
+            # a phrase the tagger does not know yet: it feeds the tagger's detection
+            {"kind": "objection.price", "phrases": ["makes my eyes water"]},
             {"kind": "objection.trust", "enabled": False},
             {"kind": "compliance.recording", "speaker": "customer", "score": 0.95,
              "reason": 'Customer asked about recording: "{quote}"',
@@ -265,7 +267,7 @@ def test_custom_rules_are_merged(tmp_path):
         "structural": {"dead_air": {"enabled": False}},
     }))
     t = call(
-        ("customer", 5.0, 9.0, "This is daylight robbery."),
+        ("customer", 5.0, 9.0, "That price makes my eyes water."),
         ("agent", 10.0, 12.0, "I understand."),
         ("customer", 20.0, 23.0, "Are you recording this call? It sounds like a scam."),
         ("agent", 24.0, 26.0, "Yes, for training."),

@@ -131,3 +131,34 @@ def test_a_malformed_rules_file_is_reported_not_crashed_on(app, client, login, r
     page = client.post_form(f"/recordings/{recording.id}/suggestions/refresh",
                             follow_redirects=True).get_data(as_text=True)
     assert "The suggestion rules cannot be used" in page and "rules.json" in page
+
+
+def test_suggested_signal_moments_are_the_tagger_signal_tags(recording):
+    """One detector: the call's objection and frustration moments are its signal tags."""
+    from coachlab.media.transcript import Transcript
+    from coachlab.transcripts.service import store_transcript
+    from microskills.models import TagKind, UtteranceTag
+    from microskills.service import tag_recording
+    from tests.clips.conftest import segment
+
+    turns = [("agent", 0.5, 3.0, "Hello, thank you for calling Acme, my name is Sam."),
+             ("customer", 3.5, 8.0, "This is the third time I've called, it's ridiculous."),
+             ("agent", 8.5, 11.0, "I'm sorry, that sounds really frustrating."),
+             ("customer", 11.5, 15.0, "I want to cancel my contract, it's too expensive."),
+             ("agent", 15.5, 19.0, "I understand, what I can do is give you a cheaper plan."),
+             ("customer", 19.5, 22.0, "Okay, I'll think about it."),
+             ("agent", 22.5, 25.0, "Is there anything else I can help with? Thanks for calling.")]
+    store_transcript(recording, Transcript(26.0, "en", [segment(*t) for t in turns]),
+                     model="test")
+    db.session.commit()
+    tag_recording(recording)
+    found = refresh_suggestions(recording)
+    db.session.commit()
+    names = {"frustration": "customer.frustration"}
+    tags = {names.get(t.code, t.code) for t in db.session.scalars(sa.select(UtteranceTag).where(
+        UtteranceTag.recording_id == recording.id, UtteranceTag.kind == TagKind.SIGNAL))
+        if t.code.startswith("objection.") or t.code == "frustration"}
+    moments = {s.kind for s in found
+               if s.kind.startswith("objection.") or s.kind == "customer.frustration"}
+    assert moments == tags
+    assert {"customer.frustration", "objection.cancel", "objection.price"} <= moments

@@ -1,6 +1,8 @@
 """Assemble ``microskills/data/conversations.jsonl`` from the phrasing banks.
 
-Run ``python -m microskills.datagen.build``. Output is deterministic (fixed seed).
+Run ``python -m tools.microskills_datagen.build`` from the repository root (offline build
+material, not part of the runtime package). Output is deterministic (fixed seeds): the
+phrasing-bank conversations ``c001``... then the varied ones ``v0001``... (``varied.py``).
 Held-out conversations (see ``microskills.dataset.is_heldout``) draw every phrase, name
 and company from the held-out bank only.
 """
@@ -12,8 +14,8 @@ import random
 from pathlib import Path
 from types import ModuleType
 
-from microskills.datagen import bank_heldout, bank_train, slots
 from microskills.dataset import DATA_PATH, is_heldout
+from tools.microskills_datagen import bank_heldout, bank_train, slots, varied
 
 N_CONVERSATIONS = 240
 SEED = 20240611
@@ -185,6 +187,7 @@ def build(path: Path = DATA_PATH, n: int = N_CONVERSATIONS) -> list[dict]:
     rows: list[dict] = []
     for i in range(1, n + 1):
         rows.extend(build_conversation(f"c{i:03d}", rng))
+    rows.extend(varied.build())
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:

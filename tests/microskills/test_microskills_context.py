@@ -1,0 +1,97 @@
+"""The tagger with context (previous customer turn), Whisper-like text and admin phrases."""
+
+import io
+import json
+import re
+
+from microskills.cli_io import tag_jsonl
+from microskills.tagger import TAGGER_VERSION, tag_conversation, tag_utterance, tag_utterances
+from microskills.tagger.core import previous_customer_turns
+from microskills.tagger.rules import ExtraRule
+
+
+def skills(text: str) -> set[str]:
+    return set(tag_utterance(text, "agent").skills)
+
+
+def test_version_was_bumped_for_the_retrained_tagger():
+    assert TAGGER_VERSION == "2.0.0"
+
+
+def test_objection_handling_reads_the_previous_customer_turn():
+    answer = "Okay, what I can do is move you to the basic plan at fifteen a month."
+    calls = [("That's way too expensive, I can't afford it.", "customer"), (answer, "agent")]
+    in_context = tag_conversation(calls)
+    assert "objection.price" in in_context[0].signals
+    assert "O.objection" in in_context[1].skills
+    # the same words after a neutral turn answer no objection
+    neutral = tag_conversation([("Yes, that's the account.", "customer"), (answer, "agent")])
+    assert "O.objection" not in neutral[1].skills
+
+
+def test_conversation_equals_explicit_contexts():
+    items = [("Hi, my parcel never arrived.", "customer"),
+             ("I'm sorry, I can see your parcel hasn't arrived.", "agent"),
+             ("Can I take your order number?", "agent"),
+             ("It's four five six.", "customer"),
+             ("Thanks, it was delivered on Tuesday.", "agent")]
+    assert previous_customer_turns([s for _, s in items]) == [None, 0, 0, 0, 3]
+    contexts = [None, items[0][0], items[0][0], None, items[3][0]]
+    assert tag_conversation(items) == tag_utterances(items, contexts=contexts)
+
+
+def test_whisper_like_questions_without_question_marks():
+    assert "E.closed_question" in skills("um so can i have your postcode please")
+    assert "E.open_question" in skills("okay so what happened when you tried to log in")
+    assert "E.closed_question" in skills("right ive reset it can you try logging in now")
+    # statements are not questions, with or without punctuation
+    for text in ("what i can do is book you in for monday",
+                 "when it arrives you'll get a text from us",
+                 "so the engineer never came on tuesday"):
+        found = skills(text)
+        assert not found & {"E.open_question", "E.closed_question"}, (text, found)
+
+
+def test_fillers_and_repeats_do_not_hide_a_skill():
+    assert "W.apology" in skills("um i'm i'm really sorry about that")
+    assert "E.further_help" in skills("uh is there is there anything else i can help with")
+
+
+def test_dont_know_followed_straight_away_by_a_next_step_is_not_flagged():
+    calls = [("Why did my bill go up?", "customer"), ("I don't know.", "agent"),
+             ("I'll check with billing now.", "agent")]
+    assert "missed.dont_know" not in tag_conversation(calls)[1].flags
+    alone = [("Why did my bill go up?", "customer"), ("I don't know.", "agent"),
+             ("Okay.", "customer"), ("I'll check with billing now.", "agent")]
+    assert "missed.dont_know" in tag_conversation(alone)[1].flags
+
+
+def test_extra_phrases_feed_the_signal_detector():
+    text = "That price makes my eyes water."
+    assert "objection.price" not in tag_utterance(text, "customer").signals
+    extra = {"objection.price": ExtraRule(re.compile(r"\bmakes my eyes water\b"))}
+    assert "objection.price" in tag_utterances([(text, "customer")], extra=extra)[0].signals
+    replaced = {"objection.price": ExtraRule(re.compile(r"\bmakes my eyes water\b"),
+                                             replace=True)}
+    result = tag_utterances([("It is way too expensive.", "customer")], extra=replaced)[0]
+    assert "objection.price" not in result.signals
+
+
+def test_cli_reads_lines_of_one_conversation_as_the_app_does():
+    lines = [
+        {"id": 1, "conversation": "a", "speaker": "customer",
+         "text": "I want to cancel, it's too expensive."},
+        {"id": 2, "text": "Okay, what I can do is give you three months at half price.",
+         "speaker": "agent"},
+        {"id": 3, "conversation": "a", "speaker": "agent",
+         "text": "Okay, what I can do is give you three months at half price."},
+    ]
+    out = io.StringIO()
+    assert tag_jsonl(io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"), out) == 0
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == [1, 2, 3]
+    expected = tag_conversation([(lines[0]["text"], "customer"), (lines[2]["text"], "agent")])
+    assert rows[2]["skills"] == sorted(expected[1].skills)
+    assert "O.objection" in rows[2]["skills"]
+    # the line without a conversation is tagged on its own
+    assert rows[1]["skills"] == sorted(tag_utterance(lines[1]["text"], "agent").skills)
