@@ -16,11 +16,12 @@
   document.getElementById("prev-item")?.addEventListener("click", () => show(current - 1));
   document.getElementById("next-item")?.addEventListener("click", () => show(current + 1));
   document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest("input, textarea, select, button, [contenteditable]");
+    // n / p work everywhere but in fields; on a button or a player, space keeps its own meaning
+    const typing = event.target.closest("input, textarea, select, [contenteditable]");
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") show(current + 1);
     else if (event.key === "p") show(current - 1);
-    else if (event.key === " " && items.length) {
+    else if (event.key === " " && items.length && !event.target.closest("button, audio, a")) {
       const audio = items[current].querySelector("audio");
       if (!audio) return;
       event.preventDefault();
