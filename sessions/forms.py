@@ -91,10 +91,13 @@ class RunForm(FlaskForm):
     manage_answer = TextAreaField("“How can you help me manage your performance better?”",
                                   validators=[Optional(), Length(max=4000)])
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, focus: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.discussed.choices = microskill_choices()
-        self.practised.choices = microskill_choices()
+        # the session's focus microskills first, then the rest of the masterlist
+        first = set(focus or [])
+        choices = sorted(microskill_choices(), key=lambda c: c.value not in first)
+        self.discussed.choices = choices
+        self.practised.choices = list(choices)
 
 
 class AcknowledgeForm(FlaskForm):

@@ -22,7 +22,7 @@ from sessions.views import back, bp, changeable, form_errors
 @login_required
 def run(session_id: int) -> str | Response | tuple[str, int]:
     session = changeable(session_id)
-    form = RunForm()
+    form = RunForm(focus=session.focus_codes)
     if request.method == "GET":
         form.discussed.data = [s.code for s in session.skills if s.discussed]
         form.practised.data = [s.code for s in session.skills if s.practised]

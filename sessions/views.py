@@ -144,7 +144,12 @@ def agenda_forms(session: CoachingSession) -> tuple[AgendaClipForm, AgendaStretc
 @bp.get("/<int:session_id>")
 @login_required
 def detail(session_id: int) -> str:
-    session = get_visible_session(current_user, session_id)
+    return render_detail(get_visible_session(current_user, session_id))
+
+
+def render_detail(session: CoachingSession, *, point_form: PointForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    """The session page; ``point_form`` is a refused point, shown again as it was typed."""
     may_change = access.can(current_user, CHANGE, "coaching session", session)
     context = dict(
         session=session, may_change=may_change, names=skill_names(),
@@ -154,6 +159,7 @@ def detail(session_id: int) -> str:
         balance=service.balance(session), open_points=service.open_points(session),
         sandwich_missing=service.sandwich_problems(session), action=EmptyForm(),
         ack_form=AcknowledgeForm(), kinds=list(AgendaKind), Slot=Slot, State=SessionState,
+        point_refused=point_form is not None,
     )
     if may_change:
         plan = PlanForm(prefix="plan", formdata=None, length_minutes=session.length_minutes,
@@ -161,11 +167,11 @@ def detail(session_id: int) -> str:
         if session.scheduled_at:
             plan.scheduled_at.data = timezones.local_naive(session.scheduled_at)
         clip_form, stretch_form = agenda_forms(session)
-        point_form = PointForm(prefix="point", formdata=None)
+        point_form = point_form or PointForm(prefix="point", formdata=None)
         point_form.evidence.choices = evidence_choices(session)
         context.update(plan_form=plan, clip_form=clip_form, stretch_form=stretch_form,
                        point_form=point_form)
-    return render_template("sessions/detail.html", **context)
+    return render_template("sessions/detail.html", **context), status
 
 
 @bp.post("/<int:session_id>/plan")
@@ -353,12 +359,12 @@ def parse_evidence(session: CoachingSession, value: str, at_second: float | None
 
 @bp.post("/<int:session_id>/points")
 @login_required
-def add_point(session_id: int) -> Response:
+def add_point(session_id: int) -> Response | tuple[str, int]:
     session = changeable(session_id)
     form = PointForm(prefix="point")
     if not form.validate_on_submit():
         flash("The point was not saved: " + form_errors(form), "error")
-        return back(session, "feedback")
+        return render_detail(session, point_form=form, status=400)
     try:
         evidence = parse_evidence(session, form.evidence.data, form.at_second.data)
         service.add_point(session, acting=current_user, slot=Slot(form.slot.data),
@@ -366,8 +372,9 @@ def add_point(session_id: int) -> Response:
                           evidence=evidence, published=bool(form.published.data))
     except (service.SessionError, ValueError) as exc:
         db.session.rollback()
+        session = get_visible_session(current_user, session.id)
         flash(f"The point was not saved: {exc}", "error")
-        return back(session, "feedback")
+        return render_detail(session, point_form=form, status=400)
     db.session.commit()
     flash("Feedback point saved.", "success")
     return back(session, "feedback")

@@ -280,8 +280,10 @@ def test_a_point_without_evidence_is_refused_with_a_message(client, login, team)
     login(team["coach"])
     response = client.post_form(f"/sessions/{session.id}/points", {
         "point-slot": "opening", "point-text": "Nice", "point-microskill": "A.greeting",
-        "point-evidence": ""}, follow_redirects=True)
+        "point-evidence": ""})
+    assert response.status_code == 400
     assert "The point was not saved: Give evidence" in response.text
+    assert "Nice</textarea>" in response.text  # what the coach typed is still there
     assert db.session.scalars(sa.select(FeedbackPoint)).all() == []
 
 
