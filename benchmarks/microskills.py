@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -25,6 +26,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# "on one core": numpy's BLAS must not spread (or fight over) threads; set before numpy loads
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 from microskills.dataset import load_split  # noqa: E402
 from microskills.masterlist import CODES, FLAG_CODES, SIGNAL_CODES  # noqa: E402
