@@ -538,13 +538,13 @@ def record_run(session: CoachingSession, run: RunRecord, *, acting: User) -> Non
 
 
 def acknowledgement_deadline(held_at: dt.datetime) -> dt.datetime:
-    """The end of the Nth working day after the session (site zone; Saturdays and Sundays
+    """The last second of the Nth working day after the session (site zone; Saturdays and Sundays
     are not working days)."""
     zone = timezones.site_zone()
     days = int(current_app.config["SESSION_ACK_WORKING_DAYS"])
     held_day = held_at.astimezone(zone).date()
     due = np.busday_offset(np.datetime64(held_day), days, roll="forward").astype(dt.date)
-    return timezones.local_day_start(due + dt.timedelta(days=1), zone)
+    return timezones.local_day_start(due + dt.timedelta(days=1), zone) - dt.timedelta(seconds=1)
 
 
 def mark_held(session: CoachingSession, *, acting: User) -> None:

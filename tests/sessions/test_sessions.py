@@ -193,10 +193,10 @@ def test_the_sandwich_is_kept_in_order_and_held_sessions_notify_and_keep_history
 
 def test_the_acknowledgement_deadline_counts_working_days(app):
     friday = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)  # a Friday
-    assert service.acknowledgement_deadline(friday) == dt.datetime(2026, 12, 2, 0, 0,
+    assert service.acknowledgement_deadline(friday) == dt.datetime(2026, 12, 1, 23, 59, 59,
                                                                    tzinfo=dt.UTC)  # end of Tue
     app.config["SESSION_ACK_WORKING_DAYS"] = 1
-    assert service.acknowledgement_deadline(friday).date() == dt.date(2026, 12, 1)
+    assert service.acknowledgement_deadline(friday).date() == dt.date(2026, 11, 30)  # Monday
 
 
 def test_a_next_session_carries_the_focus_and_open_points(team):
