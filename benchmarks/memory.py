@@ -157,6 +157,11 @@ def new_transcribe(media: Path, window: float | None, trim: bool):
     return whisper.transcribe_file(media, window_seconds=window)
 
 
+# the decoding of the path before windows (batched greedy), fixed here so "old" keeps its
+# meaning whatever the app's defaults become
+OLD_BEAM_SIZE, OLD_BATCH_SIZE = 1, 8
+
+
 def old_transcribe(media: Path, head_only: bool = False):
     """transcribe_file as it was before windows (whole channels in memory).
 
@@ -174,8 +179,7 @@ def old_transcribe(media: Path, head_only: bool = False):
     for speaker, audio in (("agent", left), ("customer", right)):
         try:
             found, lang, prob = whisper._transcribe_track(
-                model, audio, speaker, "en", beam_size=whisper.DEFAULT_BEAM_SIZE,
-                batch_size=whisper.DEFAULT_BATCH_SIZE,
+                model, audio, speaker, "en", beam_size=OLD_BEAM_SIZE, batch_size=OLD_BATCH_SIZE,
                 report=_stop_at_first if head_only else lambda position: None)
         except _FirstSegment:
             found, lang, prob = [], "en", 0.0

@@ -83,14 +83,13 @@ def serve_command(host: str, port: int, workers: int | None, threads: int | None
 def transcribe_command(path: str, as_json: bool, agent_channel: str) -> None:
     """Transcribe a recording with the configured Whisper model, as the app does."""
     from coachlab.media import export, whisper
-    from coachlab.transcripts.jobs import model_dir
+    from coachlab.transcripts.jobs import model_dir, whisper_options
 
     mode = "mono_mixed" if agent_channel == "mono" else agent_channel
     try:
         transcript = whisper.transcribe_file(
             path, agent_channel=mode, model_dir=model_dir(current_app),
-            language=current_app.config.get("WHISPER_LANGUAGE"),
-            cpu_threads=int(current_app.config["WHISPER_THREADS"]))
+            **whisper_options(current_app))  # the same settings as the worker
     except (whisper.WhisperModelError, whisper.TranscriptionError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(export.to_json(transcript) if as_json else export.to_text(transcript), nl=False)

@@ -39,6 +39,15 @@ class Config:
     WHISPER_MODEL: str | None = None  # a CTranslate2 Whisper directory; default: bundled tiny.en
     WHISPER_LANGUAGE: str | None = None
     WHISPER_THREADS = 2
+    # Decoding settings (benchmarks/transcription.py chose them by word error rate first, then
+    # time; keep them equal to coachlab/media/whisper.py's DEFAULT_*). BATCH_SIZE 0 decodes
+    # each channel sequentially, > 0 in batches of VAD chunks; PARALLEL_CHANNELS transcribes
+    # the two channels of a stereo call at once, WHISPER_THREADS // 2 threads each.
+    WHISPER_BEAM_SIZE = 5
+    WHISPER_BATCH_SIZE = 0
+    WHISPER_PARALLEL_CHANNELS = True
+    WHISPER_VAD = True
+    WHISPER_CONDITION_ON_PREVIOUS_TEXT = True
 
     # Failed sign-ins allowed (limits' syntax), per account (email) and per client address;
     # keep the address limit above the account one, so one account never locks out another.

@@ -18,6 +18,7 @@ import gc
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import av
@@ -31,13 +32,20 @@ log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 CHANNEL_MODES = ("left", "right", "mono_mixed", "mono_agent")
-# Measured with benchmarks/transcription.py --explore on 7 min of synthetic calls, 2 cores
-# (CPU seconds; wall time was noisy on a shared machine): batched inference with 8 VAD
-# chunks per batch used ~20% less CPU than sequential (19.6 s vs 24.0 s) at WER 0.116 vs
-# 0.112, and gave turn-sized segments with better start times. beam_size=5 lowered WER to
-# 0.094 for ~23% more CPU: greedy is the default. batch_size=0 means sequential.
-DEFAULT_BEAM_SIZE = 1
-DEFAULT_BATCH_SIZE = 8
+# Chosen by word error rate first, then time, with benchmarks/transcription.py on 16 calls
+# (20 min) of several voices and accents per side, speeds 135-200 words/min, clean, 8 kHz
+# G.711, noise at 10-20 dB SNR and talk-over; 2 cores (figures in the README). Sequential
+# decoding with beam 5 and the VAD, the two channels in parallel (one thread each), had a
+# lower WER than faster-whisper's defaults (beam 5, no VAD) in every condition (0.239 vs
+# 0.285) in 0.46-0.61x their wall time; it is the same text as channel after channel, in
+# about 0.7x the time. Batched greedy decoding (the earlier default, chosen on the project's
+# own two voices) had 0.335, worst on 8 kHz audio (0.614) and on the advisor side; batched
+# beam 5 0.265. batch_size=0 means sequential.
+DEFAULT_BEAM_SIZE = 5
+DEFAULT_BATCH_SIZE = 0
+DEFAULT_PARALLEL_CHANNELS = True
+DEFAULT_VAD_FILTER = True
+DEFAULT_CONDITION_ON_PREVIOUS_TEXT = True
 # Whisper (after VAD) may run two turns of one channel into a single segment across the
 # other party's turn; a silence this long between two words starts a new segment.
 MAX_PAUSE = 1.2
@@ -60,6 +68,7 @@ DECODE_GROUP = 500_000
 # a batch of 8 chunks encoded at once added ~470 MB to the peak, and aligning the words of
 # 8 chunks at once (word timestamps) ~250 MB more. Encoding and aligning 2 chunks at a time
 # gives the same results bit for bit, with a little less CPU; decoding stays batched by 8.
+# (Only with batch_size > 0: sequential decoding encodes one 30 s chunk at a time anyway.)
 SUB_BATCH = 2
 
 Progress = Callable[[float], None]
@@ -97,17 +106,24 @@ def check_model(model_dir: str | Path | None = None) -> Path:
     return path.resolve()
 
 
-def load_model(model_dir: str | Path | None = None, *, cpu_threads: int = 2) -> WhisperModel:
-    """Load (once per process and arguments) a Whisper model on the CPU, int8."""
-    return _load_model(str(check_model(model_dir)), cpu_threads)
+def load_model(model_dir: str | Path | None = None, *, cpu_threads: int = 2,
+               num_workers: int = 1) -> WhisperModel:
+    """Load (once per process and arguments) a Whisper model on the CPU, int8.
+
+    ``num_workers`` > 1 keeps that many replicas, so that as many threads can transcribe
+    at once (``cpu_threads`` each).
+    """
+    return _load_model(str(check_model(model_dir)), cpu_threads, num_workers)
 
 
 @functools.cache
-def _load_model(path: str, cpu_threads: int) -> WhisperModel:
-    log.info("Loading Whisper model from %s (cpu_threads=%d)", path, cpu_threads)
+def _load_model(path: str, cpu_threads: int, num_workers: int = 1) -> WhisperModel:
+    log.info("Loading Whisper model from %s (cpu_threads=%d, num_workers=%d)", path,
+             cpu_threads, num_workers)
     _tune_malloc()
     try:
-        return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=cpu_threads)
+        return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=cpu_threads,
+                            num_workers=num_workers)
     except (RuntimeError, ValueError, OSError) as exc:
         raise WhisperModelError(f"cannot load Whisper model from {path!r}: {exc}") from exc
 
@@ -122,6 +138,9 @@ def transcribe_file(
     cpu_threads: int = 2,
     beam_size: int = DEFAULT_BEAM_SIZE,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    parallel_channels: bool = DEFAULT_PARALLEL_CHANNELS,
+    vad_filter: bool = DEFAULT_VAD_FILTER,
+    condition_on_previous_text: bool = DEFAULT_CONDITION_ON_PREVIOUS_TEXT,
     window_seconds: float | None = WINDOW_SECONDS,
 ) -> Transcript:
     """Transcribe a call recording into speaker-labelled segments with word timings.
@@ -130,7 +149,10 @@ def transcribe_file(
     customer; a mono file falls back to "mono_mixed"), "mono_mixed" (downmix, speaker
     "speaker") or "mono_agent" (downmix, speaker "agent").
     ``batch_size`` > 0 uses faster-whisper's BatchedInferencePipeline, 0 its sequential
-    ``transcribe``. Silence gives a Transcript without segments.
+    ``transcribe``. ``parallel_channels``: the two channels of a stereo call are
+    transcribed at the same time, each by its own thread with half of ``cpu_threads``
+    (at least 1). ``vad_filter`` and ``condition_on_previous_text`` are faster-whisper's.
+    Silence gives a Transcript without segments.
     ``window_seconds``: the audio is decoded as it is transcribed, each channel in windows
     of about this length cut at a quiet point, so memory does not grow with the length of
     the recording; a recording no longer than one window is transcribed in one piece.
@@ -138,29 +160,34 @@ def transcribe_file(
     """
     if agent_channel not in CHANNEL_MODES:
         raise ValueError(f"agent_channel must be one of {CHANNEL_MODES}, not {agent_channel!r}")
-    model = load_model(model_dir, cpu_threads=cpu_threads)
     path = Path(path)
     channels, expected = _inspect(path)
     stereo = channels >= 2 and agent_channel in ("left", "right")
+    parallel = stereo and parallel_channels
+    if parallel:
+        model = load_model(model_dir, cpu_threads=max(1, cpu_threads // 2), num_workers=2)
+    else:
+        model = load_model(model_dir, cpu_threads=cpu_threads)
     if not model.model.is_multilingual:
         language = "en"
     transcribe = functools.partial(_transcribe_track, model, beam_size=beam_size,
-                                   batch_size=batch_size)
+                                   batch_size=batch_size, vad_filter=vad_filter,
+                                   condition_on_previous_text=condition_on_previous_text)
     tracks = [_Track(speaker, language) for speaker in _speakers(stereo, agent_channel)]
     overall = _OverallProgress(progress, tracks, expected)
     window = None
     if window_seconds is not None:
         window = max(round(window_seconds * SAMPLE_RATE), 2 * round(CUT_FRAME * SAMPLE_RATE))
-
-    for block in _decode(path, stereo):
-        for track, samples in zip(tracks, block, strict=True):
-            track.add(samples)
-            while window is not None and track.buffered > window:
-                track.transcribe(transcribe, overall.report, _quiet_cut(track.audio(), window))
+    with _Runner(transcribe, overall.report, parallel) as run:
+        for block in _decode(path, stereo):
+            for track, samples in zip(tracks, block, strict=True):
+                track.add(samples)
+            while window is not None and any(t.buffered > window for t in tracks):
+                run(_due(tracks, window, parallel))
                 _release_memory()
-    overall.total = tracks[0].total / SAMPLE_RATE  # now exact: all of it is decoded
+        overall.total = tracks[0].total / SAMPLE_RATE  # now exact: all of it is decoded
+        run([(track, track.buffered) for track in tracks])
     for track in tracks:
-        track.transcribe(transcribe, overall.report, track.buffered)
         track.done = overall.total
     _release_memory()  # a worker goes on with other jobs
 
@@ -169,6 +196,59 @@ def transcribe_file(
         progress(1.0)
     return Transcript(duration=tracks[0].total / SAMPLE_RATE,
                       language=max(t.detected for t in tracks)[1], segments=segments)
+
+
+def _due(tracks: list[_Track], window: int, parallel: bool) -> list[tuple[_Track, int]]:
+    """The tracks to transcribe a window of now, and where each window ends.
+
+    Every track holding more than a window; when the channels run in parallel, also one
+    holding at least half a window (cut in its own last quiet moment), so that the two
+    are transcribed side by side rather than one after the other.
+    """
+    least = max(window // 2, 2 * round(CUT_FRAME * SAMPLE_RATE)) if parallel else window + 1
+    return [(t, _quiet_cut(t.audio(), min(t.buffered, window)))
+            for t in tracks if t.buffered >= least]
+
+
+class _Runner:
+    """Transcribes windows of tracks: in this thread, or one thread per track.
+
+    With threads, the progress callback is still only ever called from this thread (it
+    may use the app context or a database session): the tracks record how far they got
+    and this thread reports it while it waits.
+    """
+
+    POLL = 0.25  # seconds between progress reports while the threads work
+
+    def __init__(self, transcribe: Callable, report: Callable[[], None], parallel: bool):
+        self.transcribe = transcribe
+        self.report = report
+        self.pool = ThreadPoolExecutor(2, thread_name_prefix="whisper") if parallel else None
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(self, due: list[tuple[_Track, int]]) -> None:
+        if self.pool is None or len(due) < 2:
+            for track, cut in due:
+                track.transcribe(self.transcribe, self.report, cut)
+            return
+        futures = [self.pool.submit(track.transcribe, self.transcribe, _no_report, cut)
+                   for track, cut in due]
+        pending = futures
+        while pending:
+            _done, pending = wait(pending, timeout=self.POLL)
+            self.report()
+        for future in futures:
+            future.result()  # re-raises what failed in the thread
+
+
+def _no_report() -> None:
+    pass
 
 
 def _speakers(stereo: bool, agent_channel: str) -> list[str]:
@@ -384,15 +464,18 @@ def _transcribe_track(
     batch_size: int,
     report: Callable[[float], None],
     offset: float = 0.0,
+    vad_filter: bool = True,
+    condition_on_previous_text: bool = True,
 ) -> tuple[list[Segment], str, float]:
     """Transcribe one channel (or a window of it starting ``offset`` s into the file)."""
     options = dict(language=language, beam_size=beam_size, word_timestamps=True,
-                   vad_filter=True)
+                   vad_filter=vad_filter)
     if batch_size > 0:
         runner = BatchedInferencePipeline(_SubBatches(model))
         raw, info = runner.transcribe(audio, batch_size=batch_size, **options)
     else:
-        raw, info = model.transcribe(audio, **options)
+        raw, info = model.transcribe(audio, condition_on_previous_text=condition_on_previous_text,
+                                     **options)
     segments = []
     for seg in raw:  # the generator does the decoding work as it is consumed
         report(seg.end)

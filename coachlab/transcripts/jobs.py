@@ -19,6 +19,29 @@ def model_dir(app: Flask) -> Path:
     return whisper.check_model(app.config.get("WHISPER_MODEL"))
 
 
+def whisper_options(app: Flask) -> dict:
+    """The transcription settings of ``app`` as keyword arguments of transcribe_file."""
+    cfg = app.config
+    return {
+        "language": cfg.get("WHISPER_LANGUAGE"),
+        "cpu_threads": int(cfg["WHISPER_THREADS"]),
+        "beam_size": int(cfg.get("WHISPER_BEAM_SIZE", whisper.DEFAULT_BEAM_SIZE)),
+        "batch_size": int(cfg.get("WHISPER_BATCH_SIZE", whisper.DEFAULT_BATCH_SIZE)),
+        "parallel_channels": _flag(cfg.get("WHISPER_PARALLEL_CHANNELS",
+                                           whisper.DEFAULT_PARALLEL_CHANNELS)),
+        "vad_filter": _flag(cfg.get("WHISPER_VAD", whisper.DEFAULT_VAD_FILTER)),
+        "condition_on_previous_text": _flag(cfg.get(
+            "WHISPER_CONDITION_ON_PREVIOUS_TEXT", whisper.DEFAULT_CONDITION_ON_PREVIOUS_TEXT)),
+    }
+
+
+def _flag(value) -> bool:
+    """A boolean setting, also when given as a string ("false", "0", "no", "off")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
 def check_model_at_worker_start(app: Flask) -> None:
     """Say at start-up, not at the first job, when the configured model is unusable."""
     try:
@@ -35,8 +58,7 @@ def _transcribe(recording: Recording, path: Path, progress: ProgressFn) -> None:
     directory = model_dir(current_app)
     transcript = whisper.transcribe_file(
         path, agent_channel=recording.agent_channel.value, model_dir=directory,
-        language=cfg.get("WHISPER_LANGUAGE"), progress=progress,
-        cpu_threads=int(cfg["WHISPER_THREADS"]))
+        progress=progress, **whisper_options(current_app))
     store_transcript(recording, transcript, model=directory.name if cfg.get("WHISPER_MODEL")
                      else "tiny.en (bundled)")
 

@@ -131,14 +131,23 @@ def test_cut_of_a_tiny_window_stays_inside_it():
 
 
 def transcribe_as_before(path: Path) -> list:
-    """What transcribe_file did before windows: plain faster-whisper on whole channels."""
-    model = load_model()
+    """What transcribe_file did before windows: plain faster-whisper on whole channels,
+    with the default settings (the model as the default parallel channels load it)."""
+    if whisper.DEFAULT_PARALLEL_CHANNELS:
+        model = load_model(cpu_threads=1, num_workers=2)
+    else:
+        model = load_model()
     left, right = decode_audio(str(path), split_stereo=True)
+    options = dict(language="en", beam_size=whisper.DEFAULT_BEAM_SIZE, word_timestamps=True,
+                   vad_filter=whisper.DEFAULT_VAD_FILTER)
     segments = []
     for speaker, audio in (("agent", left), ("customer", right)):
-        raw, _ = BatchedInferencePipeline(model).transcribe(
-            audio, batch_size=whisper.DEFAULT_BATCH_SIZE, language="en",
-            beam_size=whisper.DEFAULT_BEAM_SIZE, word_timestamps=True, vad_filter=True)
+        if whisper.DEFAULT_BATCH_SIZE:
+            raw, _ = BatchedInferencePipeline(model).transcribe(
+                audio, batch_size=whisper.DEFAULT_BATCH_SIZE, **options)
+        else:
+            raw, _ = model.transcribe(audio, condition_on_previous_text=(
+                whisper.DEFAULT_CONDITION_ON_PREVIOUS_TEXT), **options)
         segments += [part for seg in raw for part in whisper._to_segments(seg, speaker)]
     return sorted(segments, key=lambda s: (s.start, s.end))
 
