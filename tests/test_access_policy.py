@@ -97,7 +97,6 @@ ROUTES: dict[str, list[Probe]] = {
                         get("/sessions/{held_session}", SESSION)],
     "sessions.plan": [post("/sessions/{session}/plan", THE_COACH,
                            {"plan-length_minutes": "45"}, ok=OK_OR_FORM_ERROR)],
-    "sessions.propose": [post("/sessions/{session}/agenda/propose", THE_COACH)],
     "sessions.add_clip": [post("/sessions/{session}/agenda/clip", THE_COACH,
                                {"agenda-clip": "{clip}", "agenda-kind": "own_good"})],
     "sessions.add_stretch": [post("/sessions/{session}/agenda/stretch", THE_COACH,
@@ -190,6 +189,8 @@ ROUTES: dict[str, list[Probe]] = {
     "sessions.remove_point": [post("/sessions/{session}/points/{point}/remove", THE_COACH)],
     "sessions.remove_item": [post("/sessions/{session}/agenda/{agenda_item}/remove",
                                   THE_COACH)],
+    # replaces the whole agenda (new item ids): after every probe of an agenda item
+    "sessions.propose": [post("/sessions/{session}/agenda/propose", THE_COACH)],
     "recordings.delete": [post("/recordings/{recording}/delete", MANAGE)],
     # the team still has people: refused with a message for the admin too (tests/auth)
     "auth.team_remove": [post("/admin/teams/{team}/remove", ADMIN)],
