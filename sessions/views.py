@@ -73,6 +73,9 @@ def index() -> str:
     query = visible_sessions(current_user)
     if state in {s.value for s in SessionState}:
         query = query.where(CoachingSession.state == SessionState(state))
+    query = query.options(sa.orm.joinedload(CoachingSession.advisor),  # no query per row
+                          sa.orm.joinedload(CoachingSession.coach),
+                          sa.orm.selectinload(CoachingSession.skills))
     sessions = db.session.scalars(query.order_by(CoachingSession.scheduled_at.desc().nulls_first(),
                                                  CoachingSession.id.desc()).limit(200)).all()
     return render_template("sessions/index.html", sessions=sessions, state=state,

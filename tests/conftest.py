@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from coachlab import create_app
 from coachlab.db import db
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, require_program
 
 TEST_DATABASE_URL = os.environ.get("COACHLAB_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("COACHLAB_TEST_REDIS_URL")
@@ -138,11 +138,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):  # CI installs it (make test as root): missing is a failure
-            pytest.fail(f"{CHROMIUM} is not installed on CI")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium, or make test "
-                    "as root)")
+    require_program(str(CHROMIUM), "apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

@@ -114,3 +114,16 @@ def make_recording(app, media_file):
         return recording
 
     return make
+
+
+def require_program(name: str, install: str) -> None:
+    """Skip, saying how to install it, when a system program a test needs is missing; on CI
+    (where ``make test`` installs it as root) a missing program is a failure instead."""
+    import os
+    import shutil
+
+    if shutil.which(name) is not None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed on CI")
+    pytest.skip(f"{name} is not installed ({install}, or run make test as root)")

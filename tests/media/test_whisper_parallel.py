@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from coachlab.media import whisper
 from coachlab.media.transcript import Transcript
 from coachlab.media.whisper import load_model, transcribe_file
 from coachlab.transcripts.jobs import whisper_options
+from tests.factories import require_program
 
 STEREO = Path(__file__).resolve().parent.parent / "fixtures" / "stereo_diarization.wav"
 RATE = whisper.SAMPLE_RATE
@@ -94,8 +94,7 @@ def test_settings_come_from_the_environment(monkeypatch):
 
 @pytest.fixture(scope="module")
 def call(tmp_path_factory) -> Path:
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed (apt-get install -y espeak-ng)")
+    require_program("espeak-ng", "apt-get install -y espeak-ng")
     from coachlab.demo.synth import synthesize_call
 
     path = tmp_path_factory.mktemp("parallel") / "call.ogg"

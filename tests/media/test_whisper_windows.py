@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from faster_whisper import BatchedInferencePipeline, decode_audio
 from coachlab.media import whisper
 from coachlab.media.transcript import Transcript
 from coachlab.media.whisper import TranscriptionError, load_model, transcribe_file
+from tests.factories import require_program
 
 STEREO = Path(__file__).resolve().parent.parent / "fixtures" / "stereo_diarization.wav"
 WINDOW = 30.0  # seconds: three windows per channel on the ~90 s call
@@ -69,10 +69,7 @@ def similarity(a: list[str], b: list[str]) -> float:
 
 @pytest.fixture(scope="module")
 def call(tmp_path_factory) -> Path:
-    if shutil.which("espeak-ng") is None:
-        if os.environ.get("CI"):  # make test installs it as root: missing on CI is a failure
-            pytest.fail("espeak-ng is not installed on CI")
-        pytest.skip("espeak-ng is not installed (apt-get install -y espeak-ng)")
+    require_program("espeak-ng", "apt-get install -y espeak-ng")
     from coachlab.demo.synth import synthesize_call
 
     path = tmp_path_factory.mktemp("windows") / "call.ogg"
