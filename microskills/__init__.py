@@ -16,6 +16,7 @@ def init_app(app) -> None:
     )
     from microskills import home
     from microskills.access import RULES
+    from microskills.call_counts import count_uncounted_calls
     from microskills.cli import microskills_cli
     from microskills.jobs import TAG_STEP, retag_outdated_at_worker_start
     from microskills.views import bp, segment_tags
@@ -30,3 +31,4 @@ def init_app(app) -> None:
     add_nav_link(app, NavLink("microskills.advisors", "Microskills", order=30))
     app.cli.add_command(microskills_cli)
     add_worker_check(app, retag_outdated_at_worker_start)
+    add_worker_check(app, count_uncounted_calls)

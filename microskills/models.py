@@ -84,3 +84,11 @@ class RecordingSkillSummary(db.Model):
     tagger_version: Mapped[str] = mapped_column(sa.String(20))
     flags: Mapped[list] = mapped_column(sa.JSON, default=list)
     tagged_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What the call counts for, kept up to date by tagging and reviews (microskills.call_counts):
+    # {code: advisor segments carrying it} of the microskills that stand, and the customer's
+    # frustration moments and objections with how many the advisor answered. None until counted.
+    skill_counts: Mapped[dict | None] = mapped_column(sa.JSON)
+    frustration: Mapped[int] = mapped_column(default=0)
+    frustration_answered: Mapped[int] = mapped_column(default=0)
+    objections: Mapped[int] = mapped_column(default=0)
+    objections_handled: Mapped[int] = mapped_column(default=0)

@@ -17,6 +17,7 @@ from coachlab.db import db, utcnow
 from coachlab.recordings.models import Recording
 from coachlab.transcripts.models import TranscriptSegment
 from coachlab.transcripts.service import segments_of
+from microskills import call_counts
 from microskills.masterlist import SIGNAL_CODES, load_masterlist
 from microskills.models import (
     Microskill,
@@ -141,6 +142,7 @@ def tag_recording(recording: Recording) -> None:
     summary.tagged_at = utcnow()
     db.session.add(summary)
     db.session.flush()
+    call_counts.count_call(recording.id)
 
 
 def retag_segment(segment: TranscriptSegment) -> None:
@@ -183,6 +185,7 @@ def review_tag(tag: UtteranceTag, *, confirm: bool, acting: User) -> None:
     tag.reviewed_by = acting
     tag.reviewed_at = utcnow()
     db.session.flush()
+    call_counts.count_call(tag.recording_id)
 
 
 def add_tag(segment: TranscriptSegment, code: str, *, acting: User) -> UtteranceTag:

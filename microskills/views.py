@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from coachlab import access, timezones
+from coachlab import access, activity, timezones
 from coachlab.access import admin_required
 from coachlab.auth.models import User
 from coachlab.db import db
@@ -100,6 +100,8 @@ def advisors() -> Response | str:
 def profile(advisor_id: int) -> str:
     advisor = db.get_or_404(User, advisor_id)
     access.require(current_user, "see", "microskill profile", advisor)
+    if advisor.id == current_user.id:
+        activity.record_view(advisor.id, "profile")
     days = request.args.get("days", 90, type=int)
     days = days if days in (30, 90, 365) else 90
     result = build_profile(advisor, viewer=current_user, days=days)
