@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template
 from flask_babel import format_timedelta
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from coachlab import access
+from coachlab import access, activity
 from coachlab.auth.models import Role, Team, User, team_coaches
 from coachlab.db import db, utcnow
 from coachlab.jobs import JobStatus, job_kinds
+from coachlab.notifications import unread_count
 from coachlab.plugins import HomeCard, add_home_card, home_cards, last_reviews
-from coachlab.recordings.models import Recording
+from coachlab.recordings.models import Recording, Status
 
 FIRST_VISIT_DAYS = 7  # a first visit counts "new" from a week back
 REVIEW_STALE_DAYS = 14  # an advisor with no review for this long is listed
@@ -46,10 +47,27 @@ def ago(when: dt.datetime, now: dt.datetime | None = None) -> str:
 
 @login_required
 def home() -> str:
+    activity.record_view(current_user.id, "home")
     since = previous_visit(current_user)
     return render_template("home.html", cards=home_cards(current_user, since), since=since,
                            first_visit=current_user.previous_login_at is None,
-                           lead=ROLE_LEAD.get(current_user.role, ""))
+                           lead=ROLE_LEAD.get(current_user.role, ""),
+                           stamp=change_stamp(current_user))
+
+
+def change_stamp(user: User) -> str:
+    """Changes when one of the user's calls finishes processing or a notification arrives:
+    the start page polls it (static/js/home-live.js) and refreshes its cards."""
+    count, last = db.session.execute(
+        sa.select(sa.func.count(Recording.id), sa.func.max(Recording.id))
+        .where(Recording.id.in_(access.visible_recording_ids(user)),
+               Recording.status == Status.READY)).one()
+    return f"{count}-{last or 0}-{unread_count(user)}"
+
+
+@login_required
+def changes() -> Response:
+    return jsonify(stamp=change_stamp(current_user))
 
 
 def card(template: str, **context) -> Markup:
@@ -143,5 +161,6 @@ CORE_CARDS = (
 
 def init_app(app: Flask) -> None:
     app.add_url_rule("/", "home", home)
+    app.add_url_rule("/home/changes", "home_changes", changes)
     for home_card in CORE_CARDS:
         add_home_card(app, home_card)

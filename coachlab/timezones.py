@@ -23,6 +23,7 @@ babel = Babel()
 DATETIME_PATTERN = "d MMM yyyy, HH:mm"
 DATE_PATTERN = "d MMM yyyy"
 SHORT_DATE_PATTERN = "d MMM"
+MONTH_PATTERN = "MMM yyyy"
 
 
 @functools.cache
@@ -127,6 +128,11 @@ def short_day(value: dt.datetime | dt.date | None) -> str:
     if isinstance(value, dt.datetime):
         value = to_local(value).date()
     return format_date(value, SHORT_DATE_PATTERN)
+
+
+def format_month(value: dt.date) -> str:
+    """ "Nov 2026" """
+    return format_date(value, MONTH_PATTERN)
 
 
 def iso_local(value: dt.datetime | None) -> str:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from coachlab import access
 from coachlab.access import Rule, is_coach_of, member_team_ids
 from coachlab.auth.models import Role, Team, User
-from sessions.models import CoachingSession, FeedbackPoint, SessionState, Slot
+from sessions.models import CoachingSession, FeedbackPoint, Goal, SessionState, Slot
 
 
 def visible_sessions(user: User) -> sa.Select:
@@ -58,6 +58,21 @@ def can_see_team_praise(user: User, team: Team) -> bool:
     return user.role is Role.ADMIN or team.id in member_team_ids(user)
 
 
+def can_set_goal(user: User, session: CoachingSession) -> bool:
+    """The session's coach, while they coach its advisor (and the session is not cancelled)."""
+    return (user.role is Role.COACH and session.coach_id == user.id
+            and session.state is not SessionState.CANCELLED
+            and is_coach_of(user, session.advisor))
+
+
+def can_share_goal(user: User, goal: Goal) -> bool:
+    return goal.advisor_id == user.id
+
+
+def can_see_session_metrics(user: User, _kind) -> bool:
+    return user.role in (Role.ADMIN, Role.COACH)
+
+
 RULES = (
     Rule("coaching session", "create", "Coaches, for the active advisors of the teams they "
          "lead.", can_create_for),
@@ -73,4 +88,12 @@ RULES = (
          can_see_team_praise),
     Rule("coaching session", "export", "Admins (everything); coaches (the sessions they run, "
          "positive points only).", lambda user, _kind: user.role in (Role.ADMIN, Role.COACH)),
+    Rule("goal", "see (value, evidence, impact)", "Whoever sees its session: the advisor, the "
+         "session's coach, admins; evidence only from calls the viewer may see.",
+         lambda user, goal: access.among(visible_sessions(user), goal.session)),
+    Rule("goal", "set, remove", "The session's coach, while they coach the advisor.",
+         can_set_goal),
+    Rule("goal", "share with the team", "Its advisor, once it is achieved.", can_share_goal),
+    Rule("session metrics", "see", "Admins (every coach and team); coaches (their own sessions "
+         "and the teams they lead).", can_see_session_metrics),
 )

@@ -1,4 +1,5 @@
-"""Exports of sessions and feedback: ``coachlab export sessions|feedback --format csv|json``
+"""Exports of sessions, feedback and goals:
+``coachlab export sessions|feedback|goals --format csv|json``
 (stdout, everything: it runs with the server's rights) and the same as downloads, where a
 coach gets the sessions they run with positive points only (improvement points stay
 between the advisor, their coach and admins) and an admin gets everything."""
@@ -28,6 +29,11 @@ SESSION_FIELDS = ("session_id", "advisor", "coach", "team", "state", "scheduled_
                   "interruptions", "held_at", "acknowledge_by", "acknowledged_at")
 FEEDBACK_FIELDS = ("session_id", "advisor", "coach", "kind", "position", "text", "microskill",
                    "evidence", "published", "held_at")
+# shares (empathy_share, objections_handled) are fractions 0..1; talk metrics seconds;
+# a microskill's rate uses per call. impact is the difference in differences (sessions.measures)
+GOAL_FIELDS = ("advisor", "session_id", "metric", "microskill", "baseline", "target", "current",
+               "state", "calls_since", "impact", "impact_low", "impact_high")
+WHAT = ("sessions", "feedback", "goals")
 
 
 def _iso(value) -> str:
@@ -63,6 +69,20 @@ def feedback_rows(sessions: Iterable[CoachingSession], *, improvements: bool) ->
     return rows
 
 
+def _number(value: float | None) -> float | str:
+    return "" if value is None else round(value, 4)
+
+
+def goal_rows(sessions: Iterable[CoachingSession]) -> list[dict]:
+    return [{
+        "advisor": s.advisor.email, "session_id": s.id, "metric": g.metric,
+        "microskill": g.microskill or "", "baseline": _number(g.baseline),
+        "target": _number(g.target), "current": _number(g.current), "state": g.state.value,
+        "calls_since": g.calls_since, "impact": _number(g.impact),
+        "impact_low": _number(g.impact_low), "impact_high": _number(g.impact_high),
+    } for s in sessions for g in s.goals]
+
+
 def render(rows: list[dict], fields: tuple[str, ...], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
@@ -77,6 +97,8 @@ def render(rows: list[dict], fields: tuple[str, ...], fmt: str) -> str:
 def export(what: str, fmt: str, sessions: list[CoachingSession], *, improvements: bool) -> str:
     if what == "sessions":
         return render(session_rows(sessions), SESSION_FIELDS, fmt)
+    if what == "goals":
+        return render(goal_rows(sessions), GOAL_FIELDS, fmt)
     return render(feedback_rows(sessions, improvements=improvements), FEEDBACK_FIELDS, fmt)
 
 
@@ -85,12 +107,12 @@ def _all_sessions(query: sa.Select) -> list[CoachingSession]:
 
 
 @click.command("export")
-@click.argument("what", type=click.Choice(["sessions", "feedback"]))
+@click.argument("what", type=click.Choice(WHAT))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
               show_default=True)
 @with_appcontext
 def export_command(what: str, fmt: str) -> None:
-    """Print every coaching session, or every feedback point, as CSV or JSON."""
+    """Print every coaching session, feedback point or goal, as CSV or JSON."""
     click.echo(export(what, fmt, _all_sessions(sa.select(CoachingSession)), improvements=True),
                nl=False)
 
@@ -99,7 +121,7 @@ def export_command(what: str, fmt: str) -> None:
 @login_required
 def download(fmt: str) -> Response:
     what = request.args.get("what", "sessions")
-    if fmt not in ("csv", "json") or what not in ("sessions", "feedback"):
+    if fmt not in ("csv", "json") or what not in WHAT:
         abort(404)
     user: User = current_user
     access.require(user, "export", "coaching session", what)

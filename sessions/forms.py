@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     FloatField,
     IntegerField,
@@ -104,3 +105,15 @@ class AcknowledgeForm(FlaskForm):
     reflection = TextAreaField("Your reflection (optional)",
                                validators=[Optional(), Length(max=4000)],
                                description="What you take from the session; your coach sees it.")
+
+
+class GoalForm(FlaskForm):
+    """Required fields are checked by sessions.goals, which says what is missing."""
+
+    metric = SelectField("Metric", validate_choice=False, validators=[Optional()])
+    microskill = SelectField("Microskill (for a per-call rate)", validate_choice=False,
+                             validators=[Optional()])
+    target = FloatField("Target", validators=[Optional()],
+                        description="Per call for a rate, a percentage for a share, seconds "
+                                    "for a talk metric.")
+    due_on = DateField("Due", validators=[Optional()])

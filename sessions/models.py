@@ -115,6 +115,8 @@ class CoachingSession(db.Model):
         order_by="FeedbackPoint.position")
     events: Mapped[list[SessionEvent]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="SessionEvent.at")
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Goal.id")
 
     @property
     def focus_codes(self) -> list[str]:
@@ -252,3 +254,68 @@ class SessionEvent(db.Model):
 
     session: Mapped[CoachingSession] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class GoalState(enum.StrEnum):
+    NOT_YET = "not_yet"  # no later call yet, or behind the pace to the due date
+    ON_TRACK = "on_track"  # moving toward the target at least as fast as the days pass
+    ACHIEVED = "achieved"
+    EXPIRED = "expired"  # the due date passed before the target was met
+
+    @property
+    def label(self) -> str:
+        return {"not_yet": "Not yet", "on_track": "On track", "achieved": "Achieved",
+                "expired": "Expired"}[self.value]
+
+    @property
+    def is_open(self) -> bool:
+        return self in (GoalState.NOT_YET, GoalState.ON_TRACK)
+
+
+class Goal(db.Model):
+    """A target on one metric, set in a held session and measured on the advisor's later
+    calls (sessions.goals keeps ``current`` up to date when a call finishes processing)."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("coaching_sessions.id", ondelete="CASCADE"), index=True)
+    advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                            index=True)
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    metric: Mapped[str] = mapped_column(sa.String(30))  # a sessions.measures.METRICS key
+    microskill: Mapped[str | None] = mapped_column(sa.String(40))  # for "skill_rate"
+    target: Mapped[float]
+    due_on: Mapped[dt.date]
+    starts_at: Mapped[dt.datetime]  # the session's time: "before" and "after" split here
+    baseline_days: Mapped[int] = mapped_column(default=30)
+    baseline: Mapped[float | None]
+    baseline_calls: Mapped[int] = mapped_column(default=0)
+    current: Mapped[float | None]
+    calls_since: Mapped[int] = mapped_column(default=0)
+    state: Mapped[GoalState] = mapped_column(str_enum(GoalState, 10),
+                                             default=GoalState.NOT_YET, index=True)
+    # coaching impact (sessions.measures.impact_of), refreshed with ``current``
+    impact: Mapped[float | None]
+    impact_low: Mapped[float | None]
+    impact_high: Mapped[float | None]
+    impact_note: Mapped[str] = mapped_column(sa.Text, default="")  # why there is no number
+    shared: Mapped[bool] = mapped_column(default=False)  # the advisor shares it when achieved
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime | None]
+    achieved_at: Mapped[dt.datetime | None]
+
+    session: Mapped[CoachingSession] = relationship(back_populates="goals")
+    advisor: Mapped[User] = relationship(foreign_keys=[advisor_id])
+    set_by: Mapped[User | None] = relationship(foreign_keys=[set_by_id])
+
+    @property
+    def progress(self) -> float:
+        """How far from the baseline to the target the current value is, 0..1."""
+        if self.state is GoalState.ACHIEVED:
+            return 1.0
+        if self.current is None or self.baseline is None or self.target == self.baseline:
+            return 0.0
+        share = (self.current - self.baseline) / (self.target - self.baseline)
+        return max(0.0, min(1.0, share))

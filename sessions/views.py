@@ -174,7 +174,22 @@ def render_detail(session: CoachingSession, *, point_form: PointForm | None = No
         point_form.evidence.choices = evidence_choices(session)
         context.update(plan_form=plan, clip_form=clip_form, stretch_form=stretch_form,
                        point_form=point_form)
+    context.update(goal_context(session))
     return render_template("sessions/detail.html", **context), status
+
+
+def goal_context(session: CoachingSession) -> dict:
+    """The goals section of the session page, and its form for the session's coach."""
+    from sessions import goals, measures
+    from sessions.goal_views import goal_form
+
+    names = skill_names()
+    may_set = (session.is_closed
+               and access.can(current_user, "set, remove", "goal", session))
+    return dict(goal_specs=measures.METRICS, baseline_days=goals.baseline_days(),
+                goal_titles={g.id: measures.metric_name(g.metric, g.microskill, names)
+                             for g in session.goals},
+                goal_form=goal_form(session) if may_set else None)
 
 
 @bp.post("/<int:session_id>/plan")
