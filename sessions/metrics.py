@@ -115,11 +115,11 @@ def _own_metric_views(advisor_ids: set[int], since: dt.datetime) -> dict[int, li
     if not advisor_ids:
         return {}
     views: dict[int, list] = defaultdict(list)
-    for user_id, last_at in db.session.execute(
-            sa.select(PageView.user_id, PageView.last_at).where(
+    for user_id, first_at in db.session.execute(
+            sa.select(PageView.user_id, PageView.first_at).where(
                 PageView.user_id.in_(advisor_ids), PageView.page.in_(OWN_METRICS_PAGES),
                 PageView.day >= since.date())):
-        views[user_id].append(last_at if last_at.tzinfo else last_at.replace(tzinfo=dt.UTC))
+        views[user_id].append(first_at if first_at.tzinfo else first_at.replace(tzinfo=dt.UTC))
     return views
 
 

@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('page', sa.String(length=40), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('last_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('first_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_page_views_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_page_views')),
     sa.UniqueConstraint('user_id', 'page', 'day', name='uq_page_views_day')
