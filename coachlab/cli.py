@@ -97,11 +97,13 @@ def transcribe_command(path: str, as_json: bool, agent_channel: str) -> None:
 
 def init_app(app: Flask) -> None:
     from coachlab.demo.seed import seed_demo_command
+    from coachlab.exports import export_command
 
     app.cli.add_command(worker_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(transcribe_command)
+    app.cli.add_command(export_command)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,29 @@ def demo_seeders() -> list[Callable[[dict], list[str]]]:
     return list(current_app.extensions.get("coachlab.demo_seeders", []))
 
 
+@dataclass(frozen=True)
+class Export:
+    """A table ``coachlab export NAME --format csv|json`` prints (see coachlab.exports):
+    ``rows(options)`` gives dicts with ``fields`` as keys; ``options`` holds ``since`` and
+    ``until`` (dates or None) for the exports that take a period."""
+
+    name: str
+    help: str
+    fields: tuple[str, ...]
+    rows: Callable[[dict], list[dict]]
+
+
+def add_export(app: Flask, export: Export) -> None:
+    exports = app.extensions.setdefault("coachlab.exports", {})
+    if export.name in exports:
+        raise ValueError(f"export {export.name} registered twice")
+    exports[export.name] = export
+
+
+def exports() -> dict[str, Export]:
+    return dict(current_app.extensions.get("coachlab.exports", {}))
+
+
 def worker_checks() -> list[Callable[[Flask], None]]:
     return list(current_app.extensions.get("coachlab.worker_checks", []))
 

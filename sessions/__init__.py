@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from coachlab.plugins import (
         NavLink,
         add_demo_seeder,
+        add_export,
         add_home_card,
         add_nav_link,
         add_pipeline_step,
@@ -37,4 +38,5 @@ def init_app(app: Flask) -> None:
     recording_deleted.connect(goals.forget_recording)
     add_pipeline_step(app, GOAL_STEP)
     add_demo_seeder(app, demo.seed_sessions)
-    app.cli.add_command(exports.export_command)
+    for export in exports.EXPORTS:
+        add_export(app, export)

@@ -6,20 +6,17 @@ between the advisor, their coach and admins) and an admin gets everything."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable
 
-import click
 import sqlalchemy as sa
 from flask import Response, abort, request
-from flask.cli import with_appcontext
 from flask_login import current_user, login_required
 
 from coachlab import access, timezones
 from coachlab.auth.models import Role, User
 from coachlab.db import db
+from coachlab.exports import render
+from coachlab.plugins import Export
 from sessions.access import visible_sessions
 from sessions.models import CoachingSession, Slot
 from sessions.views import bp
@@ -83,17 +80,6 @@ def goal_rows(sessions: Iterable[CoachingSession]) -> list[dict]:
     } for s in sessions for g in s.goals]
 
 
-def render(rows: list[dict], fields: tuple[str, ...], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()})
-    return out.getvalue()
-
-
 def export(what: str, fmt: str, sessions: list[CoachingSession], *, improvements: bool) -> str:
     if what == "sessions":
         return render(session_rows(sessions), SESSION_FIELDS, fmt)
@@ -106,15 +92,17 @@ def _all_sessions(query: sa.Select) -> list[CoachingSession]:
     return list(db.session.scalars(query.order_by(CoachingSession.id)))
 
 
-@click.command("export")
-@click.argument("what", type=click.Choice(WHAT))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
-@with_appcontext
-def export_command(what: str, fmt: str) -> None:
-    """Print every coaching session, feedback point or goal, as CSV or JSON."""
-    click.echo(export(what, fmt, _all_sessions(sa.select(CoachingSession)), improvements=True),
-               nl=False)
+def _everything() -> list[CoachingSession]:
+    return _all_sessions(sa.select(CoachingSession))
+
+
+EXPORTS = (
+    Export("sessions", "every coaching session", SESSION_FIELDS,
+           lambda options: session_rows(_everything())),
+    Export("feedback", "every feedback point", FEEDBACK_FIELDS,
+           lambda options: feedback_rows(_everything(), improvements=True)),
+    Export("goals", "every goal", GOAL_FIELDS, lambda options: goal_rows(_everything())),
+)
 
 
 @bp.get("/export.<fmt>")

@@ -346,3 +346,12 @@ def test_export_goals_as_csv_and_json(runner, world):
         "impact_low": "", "impact_high": ""}]
     data = json.loads(runner.invoke(args=["export", "goals", "--format", "json"]).output)
     assert data[0]["calls_since"] == 0 and data[0]["target"] == 0.8
+
+
+def test_export_names_what_it_can_export_when_asked_for_something_else(runner):
+    result = runner.invoke(args=["export", "nothing"])
+    assert result.exit_code != 0
+    assert "'nothing' is not one of:" in result.output and "goals" in result.output
+    period = runner.invoke(args=["export", "goals", "--since", "2026-12-01",
+                                 "--until", "2026-11-01"])
+    assert period.exit_code != 0 and "--until is before --since" in period.output
