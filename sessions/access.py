@@ -59,10 +59,10 @@ def can_see_team_praise(user: User, team: Team) -> bool:
 
 
 def can_set_goal(user: User, session: CoachingSession) -> bool:
-    """The session's coach, while they coach its advisor (and the session is not cancelled)."""
+    """The session's coach (unless it was cancelled); sessions.goals also refuses, with a
+    message, a goal for an advisor the coach no longer coaches."""
     return (user.role is Role.COACH and session.coach_id == user.id
-            and session.state is not SessionState.CANCELLED
-            and is_coach_of(user, session.advisor))
+            and session.state is not SessionState.CANCELLED)
 
 
 def can_share_goal(user: User, goal: Goal) -> bool:
@@ -91,7 +91,8 @@ RULES = (
     Rule("goal", "see (value, evidence, impact)", "Whoever sees its session: the advisor, the "
          "session's coach, admins; evidence only from calls the viewer may see.",
          lambda user, goal: access.among(visible_sessions(user), goal.session)),
-    Rule("goal", "set, remove", "The session's coach, while they coach the advisor.",
+    Rule("goal", "set, remove", "The session's coach; a new goal only while they coach the "
+         "advisor.",
          can_set_goal),
     Rule("goal", "share with the team", "Its advisor, once it is achieved.", can_share_goal),
     Rule("session metrics", "see", "Admins (every coach and team); coaches (their own sessions "

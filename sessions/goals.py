@@ -67,6 +67,9 @@ def set_goal(session: CoachingSession, *, acting: User, metric: str, microskill:
     it has no metric or target, is already met by the baseline, or is due in the past."""
     now = now or utcnow()
     access.require(acting, "set, remove", "goal", session)
+    if not access.is_coach_of(acting, session.advisor):
+        raise GoalError(f"{session.advisor.name} is not in a team you coach any more: only "
+                        "their coach sets their goals.")
     if not session.is_closed:
         raise GoalError("Goals are set in a session that was held: mark it held first.")
     spec = measures.METRICS.get(metric or "")

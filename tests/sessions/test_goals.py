@@ -230,6 +230,11 @@ def test_only_the_sessions_coach_sets_goals_and_only_once_held(world):
         goals.set_goal(draft, acting=world["coach"], metric="dead_air", microskill=None,
                        target=1, due_on=utcnow().date() + dt.timedelta(3))
     goal = empathy_goal(world)
+    world["advisor"].team = world["outsider"].team  # moved to a team the coach does not lead
+    with pytest.raises(goals.GoalError, match="not in a team you coach"):
+        goals.set_goal(world["session"], acting=world["coach"], metric="dead_air",
+                       microskill=None, target=1, due_on=utcnow().date() + dt.timedelta(3))
+    db.session.rollback()
     with pytest.raises(goals.GoalError, match="achieved"):
         goals.set_shared(goal, True, acting=world["advisor"])
     with pytest.raises(access.NotAllowed):
