@@ -1,12 +1,15 @@
-"""Demo sessions for ``seed-demo``: one held and acknowledged (a full sandwich, one positive
-published, private notes), one held and waiting for acknowledgement, one scheduled."""
+"""Demo sessions for ``seed-demo``: one held and acknowledged three weeks ago with a goal on
+ownership (a full sandwich, one positive published, private notes; the six weeks of demo
+history give the goal a baseline, later calls and an impact once the worker has processed
+them), one held yesterday and waiting for acknowledgement, one scheduled."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from coachlab.db import utcnow
-from sessions import service
+from coachlab.demo.seed import COACHING_DAYS_AGO
+from sessions import goals, service
 from sessions.models import AgendaKind, Slot
 
 
@@ -25,8 +28,15 @@ def seed_sessions(demo: dict) -> list[str]:
     made = []
 
     first_calls = calls.get(advisor1.id, [])
-    if len(first_calls) >= 2:
-        good, hard = first_calls[0], first_calls[1]
+    # the session is held three weeks ago: its moments come from advisor1's calls before it
+    held_at = utcnow() - dt.timedelta(days=COACHING_DAYS_AGO)
+    earlier = [r for r in demo.get("history", [])
+               if r.advisor_id == advisor1.id and r.called_at < held_at]
+    good = next((r for r in earlier if "billing" in r.original_filename), None)
+    hard = next((r for r in earlier if "delivery" in r.original_filename), None)
+    if good is None or hard is None:  # no history (a trimmed demo): the newest calls
+        good, hard = (first_calls + [None, None])[:2]
+    if good is not None and hard is not None:
         session = service.create_session(coach=coach, advisor=advisor1, scheduled_at=utcnow(),
                                          length_minutes=30, focus=["W.empathy", "O.ownership"])
         service.add_stretch(session, good, 5.0, min(good.duration_s, 18.0), AgendaKind.OWN_GOOD,
@@ -45,17 +55,23 @@ def seed_sessions(demo: dict) -> list[str]:
                               evidence=service.Evidence(recording=call, at_second=second),
                               published=published)
         service.record_run(session, service.RunRecord(
-            discussed=("W.empathy", "O.ownership"), practised=("W.empathy",),
+            discussed=("W.empathy", "O.ownership"), practised=("W.empathy", "O.ownership"),
             shared_notes="Practise naming the feeling first on the next three complaints.",
             private_notes="Ali takes feedback well; check in on workload next time.",
             help_answer="More examples from peers who handle repeat callers.",
             manage_answer="Flag the calls I am unsure about so we can review them."),
             acting=coach)
         service.mark_held(session, acting=coach)
-        _days_ago(session, 6)
+        _days_ago(session, COACHING_DAYS_AGO)
         service.acknowledge(session, acting=advisor1,
                             reflection="I will name the feeling before asking for details.")
-        made.append(f"session {session.id}: held and acknowledged with {advisor1.name}")
+        session.acknowledged_at = session.held_at + dt.timedelta(hours=20)
+        # measured as the worker processes the history: each call updates the goal
+        goal = goals.set_goal(session, acting=coach, metric="skill_rate",
+                              microskill="O.ownership", target=1.5,
+                              due_on=(utcnow() + dt.timedelta(days=14)).date())
+        made.append(f"session {session.id}: held {COACHING_DAYS_AGO} days ago and acknowledged "
+                    f"with {advisor1.name}, goal {goal.id} on ownership")
 
     second_calls = calls.get(advisor2.id, [])
     if second_calls:
