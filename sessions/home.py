@@ -141,7 +141,7 @@ def _team_medians(user: User, codes: list[str], now: dt.datetime) -> dict[str, f
 
 
 def advisor_day(user: User, since: dt.datetime) -> Markup:
-    return Markup(render_template("sessions/home/day.html", day=day_figures(user)))
+    return Markup(render_template("sessions/home/day.html", day=day_figures(user), user=user))
 
 
 def advisor_goals(user: User, since: dt.datetime) -> Markup | None:
