@@ -20,6 +20,7 @@ from coachlab.db import db
 from coachlab.transcripts.service import segments_of, store_transcript
 from microskills import service as microskills
 from microskills.models import UtteranceTag
+from sessions import goals
 from sessions import service as sessions
 from sessions.models import AgendaKind, Slot
 from tests.microskills.test_review_and_profile import scripted_transcript
@@ -53,6 +54,92 @@ def get(url: str, allowed=EVERYONE, **kw) -> Probe:
 
 def post(url: str, allowed, data: dict | None = None, **kw) -> Probe:
     return Probe("POST", url, allowed, data or {}, **kw)
+
+
+# --- buddies (tests/buddies): a Blue "buddy" paired with the owner, who shared the clip; the
+# buddy's peer comment and the owner's reply. Peer feedback is for the pair only: the
+# teammate outside the pairing, the stranger, coaches and admins get 404 on it.
+# "buddy" in a probe's allowed set is checked by test_the_buddy_gets_what_the_policy_says.
+PAIR_OWNER = frozenset({"owner", "buddy"})
+BUDDY_ROUTES: dict[str, list[Probe]] = {
+    "buddies.index": [get("/buddies/"), get("/buddies/?team={blue}", MANAGE)],
+    "buddies.wall": [get("/buddies/wall"), get("/buddies/wall?team={blue}", TEAM | {"buddy"})],
+    "buddies.champions": [get("/buddies/champions"),
+                          get("/buddies/champions?team={blue}", TEAM | {"buddy"})],
+    # with oneself: refused with a message, nothing changes
+    "buddies.make_pairing": [post("/buddies/teams/{blue}/pairings", MANAGE,
+                                  {"pair-advisor_a": "{owner}", "pair-advisor_b": "{owner}",
+                                   "pair-starts_on": "2026-01-01",
+                                   "pair-ends_on": "2026-01-14"})],
+    "buddies.accept": [post("/buddies/teams/{blue}/suggestions/accept", MANAGE,
+                            {"accept-weak": "{owner}", "accept-strong": "{teammate}",
+                             "accept-code": "W.empathy", "accept-starts_on": "2026-01-01",
+                             "accept-ends_on": "2026-01-14"})],
+    "buddies.pairing": [get("/buddies/pairings/{pairing}", SESSION | {"buddy"})],
+    "buddies.share": [post("/buddies/pairings/{pairing}/share", PAIR_OWNER,
+                           {"share-clip": "{clip}"})],
+    "buddies.checkin": [post("/buddies/pairings/{pairing}/checkins", PAIR_OWNER,
+                             {"checkin-help_answer": "Listen to my openings"})],
+    "buddies.shared": [get("/buddies/shared/{share}", PAIR_OWNER)],
+    "buddies.shared_media": [get("/buddies/shared/{share}/media", PAIR_OWNER)],
+    "buddies.comment": [post("/buddies/shared/{share}/comments", PAIR_OWNER,
+                             {"peer-at_second": "1", "peer-prompt": "worked",
+                              "peer-microskills": "A.greeting", "peer-body": "Nice"})],
+    "buddies.reply": [post("/buddies/shared/{share}/comments/{peer_comment}/reply", PAIR_OWNER,
+                           {"body": "Thanks"})],
+    "buddies.comment_edit": [
+        post("/buddies/shared/{share}/comments/{peer_comment}/edit", frozenset({"buddy"}),
+             {"body": "changed"}),
+        post("/buddies/shared/{share}/comments/{owner_reply}/edit", frozenset({"owner"}),
+             {"body": "changed"})],
+    # the clip is the owner's own (refused with a message) and not a good moment
+    "buddies.kudos": [get("/buddies/kudos/{clip}", SEE_RECORDING),
+                      post("/buddies/kudos/{clip}", SEE_RECORDING, {"microskill": "A.greeting"},
+                           ok=OK_OR_FORM_ERROR)],
+    "buddies.experiment_index": [get("/buddies/experiments"),
+                                 get("/buddies/experiments?team={blue}", TEAM | {"buddy"})],
+    # no title: refused with a message (admins belong to no team: 404)
+    "buddies.experiment_propose": [post("/buddies/experiments",
+                                        frozenset({"owner", "teammate", "coach", "buddy"}),
+                                        {"team": "{blue}", "exp-title": "",
+                                         "exp-metric": "skill_rate"})],
+    "buddies.experiment": [get("/buddies/experiments/{experiment}", TEAM | {"buddy"})],
+    "buddies.experiment_join": [post("/buddies/experiments/{experiment}/join",
+                                     frozenset({"owner", "teammate", "buddy"}))],
+    "buddies.experiment_leave": [post("/buddies/experiments/{experiment}/leave",
+                                      frozenset({"owner", "teammate", "buddy"}))],
+    "buddies.comment_delete": [
+        post("/buddies/shared/{share}/comments/{owner_reply}/delete", frozenset({"owner"})),
+        post("/buddies/shared/{share}/comments/{peer_comment}/delete", frozenset({"buddy"}))],
+    "buddies.end_pairing": [post("/buddies/pairings/{pairing}/end", MANAGE)],
+}
+
+
+def buddies_world(people: dict, make_user, blue, clip) -> dict:
+    """The owner's buddy, their pairing, the clip shared, a peer comment and a reply."""
+    from buddies import access as buddy_access
+    from buddies import service as buddies
+    from buddies.models import PeerPrompt
+
+    people["buddy"] = make_user(Role.ADVISOR, team=blue, name="Buddy")
+    today = buddy_access.today()
+    pairing = buddies.make_pairing(blue, people["owner"], people["buddy"], starts_on=today,
+                                   ends_on=today + dt.timedelta(days=13),
+                                   acting=people["coach"])
+    share = buddies.share_clip(pairing, clip, acting=people["owner"])
+    comment = buddies.add_peer_comment(share, acting=people["buddy"], body="Warm", at_second=1,
+                                       prompt=PeerPrompt.WORKED, microskills=["A.greeting"])
+    reply = buddies.add_peer_comment(share, acting=people["owner"], body="Thanks",
+                                     at_second=None, parent=comment)
+    from buddies import experiments
+
+    experiment = experiments.propose(blue, acting=people["coach"], title="Name it",
+                                     description="", metric="empathy_share", microskill="",
+                                     starts_on=today, ends_on=today + dt.timedelta(days=13))
+    db.session.commit()
+    return {"buddy": people["buddy"].id, "blue": blue.id, "pairing": pairing.id,
+            "share": share.id, "peer_comment": comment.id, "owner_reply": reply.id,
+            "experiment": experiment.id}
 
 
 #: endpoint -> probes, in the order they run (those that delete things come last).
@@ -121,6 +208,17 @@ ROUTES: dict[str, list[Probe]] = {
                                 {"direction": "down"})],
     "sessions.swap_item": [post("/sessions/{session}/agenda/{other_item}/swap", THE_COACH)],
     "sessions.cancel": [post("/sessions/{doomed_session}/cancel", THE_COACH)],
+    # goals (sessions.goals): a goal of the held session
+    "sessions.add_goal": [post("/sessions/{held_session}/goals", THE_COACH, {
+        "goal-metric": "skill_rate", "goal-microskill": "W.empathy", "goal-target": "5",
+        "goal-due_on": "{due}"})],
+    "sessions.goal": [get("/sessions/goals/{goal}", SESSION)],
+    "sessions.share_goal": [post("/sessions/goals/{goal}/share", frozenset({"owner"}),
+                                 {"shared": "0"})],
+    "sessions.team_view": [get("/sessions/team", COACHES | ADMIN)],
+    "sessions.metrics_page": [get("/sessions/metrics", COACHES | ADMIN)],
+    "home_changes": [get("/home/changes")],
+    **BUDDY_ROUTES,  # before anything deletes the clip
     "recordings.index": [get("/recordings/")],
     "recordings.upload": [get("/recordings/upload"),
                           # no file: refused for everyone, and nothing is stored
@@ -186,6 +284,7 @@ ROUTES: dict[str, list[Probe]] = {
     "clips.playlist_remove": [post("/playlists/{playlist}/items/{item}/remove", MANAGE)],
     "clips.playlist_delete": [post("/playlists/{playlist}/delete", MANAGE)],
     "clips.delete": [post("/clips/{clip}/delete", MANAGE)],
+    "sessions.remove_goal": [post("/sessions/goals/{goal}/remove", THE_COACH)],
     "sessions.remove_point": [post("/sessions/{session}/points/{point}/remove", THE_COACH)],
     "sessions.remove_item": [post("/sessions/{session}/agenda/{agenda_item}/remove",
                                   THE_COACH)],
@@ -254,19 +353,24 @@ def world(make_team, make_user, make_recording):
                            microskill="W.empathy",
                            evidence=sessions.Evidence(recording=recording, at_second=2.0))
     sessions.mark_held(held, acting=people["coach"])
+    due = dt.date.today() + dt.timedelta(days=14)
+    goal = goals.set_goal(held, acting=people["coach"], metric="skill_rate",
+                          microskill="W.empathy", target=5, due_on=due)
     doomed = sessions.create_session(coach=people["coach"], advisor=people["owner"],
                                      scheduled_at=None)
     db.session.commit()
     ids = {name: user.id for name, user in people.items()}
     ids.update(session=session.id, agenda_item=session.items[0].id,
                other_item=session.items[1].id, point=point.id,
-               held_session=held.id, doomed_session=doomed.id)
+               held_session=held.id, doomed_session=doomed.id, goal=goal.id,
+               due=due.isoformat())
     ids.update(recording=recording.id, clip=clip.id, comment=comment.id,
                playlist=playlist.id, item=item.id, team=green.id,
                segment=segments_of(recording)[0].id,
                tag=db.session.scalars(sa.select(UtteranceTag.id)).first(),
                suggestion=db.session.scalars(sa.select(MomentSuggestion.id)).first())
     assert ids["tag"] and ids["suggestion"]
+    ids.update(buddies_world(people, make_user, blue, clip))
     return people, ids
 
 
@@ -309,6 +413,22 @@ def test_each_role_and_relationship_gets_what_the_policy_says(client, login, wor
                 assert response.status_code in (400, 404), where
             if before is not None:
                 assert snapshot() == before, f"a refused POST changed rows: {where}"
+
+
+def test_the_buddy_gets_what_the_policy_says(client, login, world):
+    """The owner's buddy, on the buddies routes: the shared clip and its peer comments, and
+    their own comment to change; nothing of the owner's else (the clip's own page: 404)."""
+    people, ids = world
+    login(people["buddy"])
+    for endpoint, probes in BUDDY_ROUTES.items():
+        for probe in probes:
+            response = _request(client, probe, ids)
+            where = ("buddy", endpoint, probe.method, probe.url, response.status_code)
+            allowed = "buddy" in probe.allowed or probe.allowed >= EVERYONE
+            assert response.status_code in (probe.ok if allowed else (404,)), where
+    for url in ("/clips/{clip}", "/clips/{clip}/media", "/recordings/{recording}",
+                "/microskills/advisors/{owner}"):
+        assert client.get(_fill(url, ids)).status_code == 404, url
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(client, world):

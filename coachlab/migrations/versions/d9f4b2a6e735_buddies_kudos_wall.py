@@ -138,8 +138,44 @@ def upgrade():
     for column in ("clip_id", "receiver_id", "team_id", "created_at"):
         op.create_index(op.f(f"ix_kudos_{column}"), "kudos", [column])
 
+    op.create_table(
+        "team_experiments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("proposed_by_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("metric", sa.String(length=40), nullable=False),
+        sa.Column("microskill", sa.String(length=40), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("starts_on <= ends_on", name=op.f("ck_team_experiments_period")),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], ondelete="CASCADE",
+                                name=op.f("fk_team_experiments_team_id_teams")),
+        sa.ForeignKeyConstraint(["proposed_by_id"], ["users.id"], ondelete="SET NULL",
+                                name=op.f("fk_team_experiments_proposed_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_team_experiments")),
+    )
+    op.create_index(op.f("ix_team_experiments_team_id"), "team_experiments", ["team_id"])
+    op.create_table(
+        "experiment_participants",
+        sa.Column("experiment_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["experiment_id"], ["team_experiments.id"], ondelete="CASCADE",
+                                name=op.f("fk_experiment_participants_experiment_id_team_experiments")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
+                                name=op.f("fk_experiment_participants_user_id_users")),
+        sa.PrimaryKeyConstraint("experiment_id", "user_id",
+                                name=op.f("pk_experiment_participants")),
+    )
+
 
 def downgrade():
+    op.drop_table("experiment_participants")
+    op.drop_index(op.f("ix_team_experiments_team_id"), table_name="team_experiments")
+    op.drop_table("team_experiments")
     for column in ("clip_id", "receiver_id", "team_id", "created_at"):
         op.drop_index(op.f(f"ix_kudos_{column}"), table_name="kudos")
     op.drop_table("kudos")
