@@ -547,6 +547,12 @@ def acknowledgement_deadline(held_at: dt.datetime) -> dt.datetime:
     return timezones.local_day_start(due + dt.timedelta(days=1), zone) - dt.timedelta(seconds=1)
 
 
+def _deadline_for(advisor: User, session: CoachingSession) -> str:
+    """The acknowledgement deadline as the advisor reads it (the text is stored as is)."""
+    zone = timezones.zone_of(advisor)
+    return f"{timezones.to_local(session.acknowledge_by, zone):%d %b %Y, %H:%M} ({zone.key})"
+
+
 def mark_held(session: CoachingSession, *, acting: User) -> None:
     access.require(acting, "change, run, mark held", "coaching session", session)
     if session.state not in (SessionState.DRAFT, SessionState.SCHEDULED):
@@ -559,7 +565,8 @@ def mark_held(session: CoachingSession, *, acting: User) -> None:
     session.acknowledge_by = acknowledgement_deadline(session.held_at)
     _record(session, acting, "held")
     notify(session.advisor, f"{acting.name} recorded the feedback of your coaching session: "
-           "read it and acknowledge it.", ("sessions.detail", {"session_id": session.id}))
+           f"read it and acknowledge it by {_deadline_for(session.advisor, session)}.",
+           ("sessions.detail", {"session_id": session.id}))
 
 
 def acknowledge(session: CoachingSession, *, acting: User, reflection: str = "") -> None:
