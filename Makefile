@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 VENDOR := static/vendor/.stamp
 
-.PHONY: run test test-fast lint vendor system-deps demo-media bench bench-load clean
+.PHONY: run test test-fast lint vendor system-deps demo-media bench bench-load bench-pages clean
 
 run: $(STAMP_RUN) $(VENDOR)
 	$(BIN)/coachlab db upgrade
@@ -58,6 +58,11 @@ bench: $(STAMP_DEV)
 # Needs Debian's wrk (apt-get install wrk): 20 clients for 60 s against a served demo instance.
 bench-load: $(STAMP_RUN)
 	$(BIN)/python benchmarks/load.py
+
+# Pages that read many calls, at 1,000 and 10,000 calls, on SQLite and (when it answers at
+# 127.0.0.1:5432, database test, in a schema of its own) PostgreSQL: p50/p95 and SQL statements.
+bench-pages: $(STAMP_DEV)
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -44,6 +44,12 @@ def filter_choices(query: sa.Select) -> FilterChoices:
     return FilterChoices(list(advisors), list(teams), used)
 
 
+#: What a clip card shows besides the clip, loaded with the page's clips: two queries a page
+#: (the clips with their advisors and teams, then their microskills), not three a card.
+CARD_LOADS = (sa.orm.joinedload(Clip.advisor), sa.orm.joinedload(Clip.team),
+              sa.orm.selectinload(Clip.microskill_rows))
+
+
 def filtered(query: sa.Select, *, microskill: str = "", kind: str = "",
              advisor_id: int | None = None, team_id: int | None = None) -> sa.Select:
     if microskill:
@@ -55,4 +61,5 @@ def filtered(query: sa.Select, *, microskill: str = "", kind: str = "",
         query = query.where(Clip.advisor_id == advisor_id)
     if team_id is not None:
         query = query.where(Clip.team_id == team_id)
-    return query.order_by(Clip.created_at.desc(), Clip.id.desc())
+    return query.order_by(Clip.created_at.desc(), Clip.id.desc()).options(*CARD_LOADS)
+

@@ -92,3 +92,9 @@ class RecordingSkillSummary(db.Model):
     frustration_answered: Mapped[int] = mapped_column(default=0)
     objections: Mapped[int] = mapped_column(default=0)
     objections_handled: Mapped[int] = mapped_column(default=0)
+
+
+# --- indexes for the pages that read many calls (issue 13; migration c3e8a1f5d624) ----------
+# "Last reviewed" (start pages, the team view) looks for the few reviewed tags among a team's
+# calls: without this index PostgreSQL reads every tag of the team's calls to find them.
+sa.Index("ix_utterance_tags_reviewed_at", UtteranceTag.reviewed_at)

@@ -164,18 +164,17 @@ class Profile:
 
 def build_profile(advisor: User, *, viewer: User | None = None, days: int = 90,
                   now: dt.datetime | None = None) -> Profile:
-    """``advisor``'s profile as ``viewer`` (by default the advisor) may see it."""
+    """``advisor``'s profile as ``viewer`` (by default the advisor) may see it.
+
+    It reads each call's counts kept by the tagging step (RecordingSkillSummary, see
+    microskills.call_counts) and adds the team's up in SQL; it reads segments and tags only
+    of the few calls it quotes. So its statements do not grow with the number of calls."""
     viewer = viewer or advisor
     now = now or dt.datetime.now(dt.UTC)
     since = now - dt.timedelta(days=days)
     names = {m.code: m.name for m in active_microskills()}
-    recordings = _tagged_recordings([advisor.id], since,
-                                    access.visible_recording_ids(viewer))[advisor.id]
-    tags = _counting_tags([r.id for r in recordings])
-    per_recording: dict[int, Counter] = defaultdict(Counter)
-    for tag, _segment in tags:
-        if tag.kind is TagKind.SKILL:
-            per_recording[tag.recording_id][tag.code] += 1
+    recordings = _calls(advisor.id, since, access.visible_recording_ids(viewer))
+    per_recording = {r.id: Counter(r.skill_counts or {}) for r in recordings}
     calls = len(recordings)
     team = _team_rates(advisor, since)
     rates = []
@@ -188,15 +187,21 @@ def build_profile(advisor: User, *, viewer: User | None = None, days: int = 90,
     if compared:
         _compare_with_team(rates, team, advisor.id)
     by_code = {r.code: r for r in rates}
-    timeline = _timeline(recordings, tags)
-    segments = {seg.id: seg for _recording, rows in timeline for seg, _codes in rows}
-    missed, answered, objections = _missed_opportunities(timeline)
-    missed.sort(key=lambda m: (-m.called_at.timestamp(), m.start))  # recent calls first
+    answered = (sum(r.frustration_answered for r in recordings),
+                sum(r.frustration for r in recordings))
+    objections = (sum(r.objections_handled for r in recordings),
+                  sum(r.objections for r in recordings))
+    missed, segments = _recent_missed(recordings)
+    missed_total = (answered[1] - answered[0]) + (objections[1] - objections[0])
     reflections = sum(by_code[c].per_call for c in REFLECTIONS if c in by_code)
     questions = sum(by_code[c].per_call for c in QUESTIONS if c in by_code)
     strengths, improvements = _pick(rates, missed, answered, objections, calls, compared)
-    _choose_evidence(strengths + improvements, tags, missed[:MISSED_SHOWN],
-                     {r.id: r for r in recordings}, segments)
+    picks = strengths + improvements
+    wanted = sorted({p.rate.code for p in picks if not p.evidence})
+    tags = _evidence_tags(advisor.id, since, access.visible_recording_ids(viewer), wanted,
+                          segments)
+    _choose_evidence(picks, tags, missed[:MISSED_SHOWN], {r.id: r for r in recordings},
+                     segments)
     picked = [p.rate.code for pair in itertools.zip_longest(strengths, improvements)
               for p in pair if p is not None]
     return Profile(
@@ -204,66 +209,227 @@ def build_profile(advisor: User, *, viewer: User | None = None, days: int = 90,
         improvements=improvements, frustration_answered=answered,
         objections_handled=objections,
         reflection_question_ratio=reflections / questions if questions else None,
-        missed=missed[:MISSED_SHOWN], missed_total=len(missed),
+        missed=missed[:MISSED_SHOWN], missed_total=missed_total,
         trend=_trend(recordings, per_recording, rates, picked, timezones.zone_of(viewer)),
-        call_flags=_call_flags([r.id for r in recordings]), team_size=len(team))
+        call_flags=Counter(flag for r in recordings for flag in r.flags or ()),
+        team_size=len(team))
 
 
-def _tagged_recordings(advisor_ids: list[int], since: dt.datetime,
-                       among: sa.Select) -> dict[int, list[Recording]]:
-    """The tagged recordings of each advisor since ``since``, among the ids ``among``."""
-    found: dict[int, list[Recording]] = {a: [] for a in advisor_ids}
-    rows = db.session.scalars(
-        sa.select(Recording)
-        .join(RecordingSkillSummary, RecordingSkillSummary.recording_id == Recording.id)
-        .where(Recording.advisor_id.in_(advisor_ids), Recording.called_at >= since,
-               Recording.id.in_(among))
-        .order_by(Recording.called_at))
-    for recording in rows:
-        found[recording.advisor_id].append(recording)
-    return found
+@dataclass(slots=True)
+class _Call:
+    """What the profile reads of one tagged call: its summary, kept by the tagging step."""
+
+    id: int
+    called_at: dt.datetime
+    flags: list
+    skill_counts: dict | None
+    frustration: int
+    frustration_answered: int
+    objections: int
+    objections_handled: int
+
+    @property
+    def missed_frustration(self) -> int:
+        return self.frustration - self.frustration_answered
+
+    @property
+    def missed_objections(self) -> int:
+        return self.objections - self.objections_handled
 
 
-def _counting_tags(recording_ids: list[int]) -> list[tuple[UtteranceTag, TranscriptSegment]]:
-    if not recording_ids:
+def _period_calls(advisor_id: int, since: dt.datetime, among: sa.Select) -> sa.Select:
+    """The advisor's tagged calls since ``since`` among the ids ``among``: their summaries."""
+    return (sa.select(RecordingSkillSummary)
+            .join(Recording, Recording.id == RecordingSkillSummary.recording_id)
+            .where(Recording.advisor_id == advisor_id, Recording.called_at >= since,
+                   Recording.id.in_(among)))
+
+
+def _calls(advisor_id: int, since: dt.datetime, among: sa.Select) -> list[_Call]:
+    """The advisor's tagged calls since ``since``, oldest first, with their counts. A call
+    tagged before counts were kept is counted now (the worker also does it at start)."""
+    summary = RecordingSkillSummary
+    query = _period_calls(advisor_id, since, among).with_only_columns(
+        Recording.id, Recording.called_at, summary.flags, summary.skill_counts,
+        summary.frustration, summary.frustration_answered, summary.objections,
+        summary.objections_handled).order_by(Recording.called_at)
+    rows = [_Call(*row) for row in db.session.execute(query)]
+    if any(r.skill_counts is None for r in rows):
+        from microskills.call_counts import count_call
+
+        for r in rows:
+            if r.skill_counts is None and (counted := count_call(r.id)) is not None:
+                r.skill_counts = counted.skill_counts
+                r.frustration, r.frustration_answered = (counted.frustration,
+                                                         counted.frustration_answered)
+                r.objections, r.objections_handled = (counted.objections,
+                                                      counted.objections_handled)
+    return rows
+
+
+@dataclass(slots=True)
+class _Segment:
+    """What the profile reads of a transcript segment (plain columns: no ORM object)."""
+
+    id: int
+    recording_id: int
+    start: float
+    speaker: str
+    text: str
+    original_text: str
+    avg_logprob: float
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.text != self.original_text
+
+
+_SEGMENT_COLUMNS = (TranscriptSegment.id, TranscriptSegment.recording_id, TranscriptSegment.start,
+                    TranscriptSegment.speaker, TranscriptSegment.text,
+                    TranscriptSegment.original_text, TranscriptSegment.avg_logprob)
+# The codes that decide whether a frustration or an objection was answered (besides the
+# customer's objection.* signals themselves): see _missed_opportunities.
+_ANSWER_CODES = sorted({"frustration", "W.empathy"} | OTHER_OBJECTION_ANSWERS
+                       | set().union(*OBJECTION_ANSWERS.values()))
+
+
+def _recent_missed(recordings: list[_Call]) -> tuple[list[Moment], dict[int, _Segment]]:
+    """The missed opportunities of the most recent calls that have any, the most recent
+    first: enough to show MISSED_SHOWN and to give each pattern EVIDENCE_CANDIDATES; and the
+    segments read. Only those calls' segments, and their tags that decide, are read."""
+    need = max(MISSED_SHOWN, EVIDENCE_CANDIDATES)
+    chosen: list[_Call] = []
+    frustration = objections = 0
+    for r in reversed(recordings):  # the newest first
+        if frustration >= need and objections >= need:
+            break
+        if r.missed_frustration > 0 or r.missed_objections > 0:
+            chosen.append(r)
+            frustration += r.missed_frustration
+            objections += r.missed_objections
+    if not chosen:
+        return [], {}
+    chosen.reverse()  # as the calls are ordered everywhere else: oldest first
+    ids = [r.id for r in chosen]
+    tags = db.session.execute(
+        sa.select(UtteranceTag.segment_id, UtteranceTag.code)
+        .where(UtteranceTag.recording_id.in_(ids), UtteranceTag.status != TagStatus.REJECTED,
+               sa.or_(UtteranceTag.code.in_(_ANSWER_CODES),
+                      UtteranceTag.code.startswith("objection."))))
+    codes: dict[int, set[str]] = defaultdict(set)
+    for segment_id, code in tags:
+        codes[segment_id].add(code)
+    segs = [_Segment(*row) for row in db.session.execute(
+        sa.select(*_SEGMENT_COLUMNS).where(TranscriptSegment.recording_id.in_(ids))
+        .order_by(TranscriptSegment.recording_id, TranscriptSegment.start))]
+    by_recording: dict[int, list] = defaultdict(list)
+    for seg in segs:
+        by_recording[seg.recording_id].append((seg, codes.get(seg.id, set())))
+    missed, _answered, _objections = _missed_opportunities(
+        [(r, by_recording.get(r.id, [])) for r in chosen])
+    missed.sort(key=lambda m: (-m.called_at.timestamp(), m.start))  # recent calls first
+    return missed, {seg.id: seg for seg in segs}
+
+
+@dataclass(frozen=True, slots=True)
+class _EvidenceTag:
+    recording_id: int
+    segment_id: int
+    code: str
+    confidence: float
+    kind: TagKind = TagKind.SKILL
+
+
+def _evidence_tags(advisor_id: int, since: dt.datetime, among: sa.Select, codes: list[str],
+                   segments: dict[int, _Segment]) -> list[tuple]:
+    """The EVIDENCE_CANDIDATES most confident standing tags of each of ``codes`` in the
+    advisor's calls of the period, the most confident first, with their segments (added to
+    ``segments``), in one query."""
+    if not codes:
         return []
-    return list(db.session.execute(
-        sa.select(UtteranceTag, TranscriptSegment)
-        .join(TranscriptSegment, TranscriptSegment.id == UtteranceTag.segment_id)
-        .where(UtteranceTag.recording_id.in_(recording_ids),
-               UtteranceTag.status != TagStatus.REJECTED)
-        .order_by(UtteranceTag.confidence.desc(), UtteranceTag.id.desc())))
+    calls = _period_calls(advisor_id, since, among).with_only_columns(Recording.id)
+    rank = sa.func.row_number().over(
+        partition_by=UtteranceTag.code,
+        order_by=(UtteranceTag.confidence.desc(), UtteranceTag.id.desc())).label("rank")
+    ranked = (sa.select(UtteranceTag.id, UtteranceTag.recording_id, UtteranceTag.segment_id,
+                        UtteranceTag.code, UtteranceTag.confidence, rank)
+              .where(UtteranceTag.recording_id.in_(calls), UtteranceTag.code.in_(codes),
+                     UtteranceTag.kind == TagKind.SKILL,
+                     UtteranceTag.status != TagStatus.REJECTED)
+              .subquery())
+    rows = db.session.execute(
+        sa.select(*_SEGMENT_COLUMNS, ranked.c.code, ranked.c.confidence)
+        .join(ranked, ranked.c.segment_id == TranscriptSegment.id)
+        .where(ranked.c.rank <= EVIDENCE_CANDIDATES)
+        .order_by(ranked.c.confidence.desc(), ranked.c.id.desc())).all()
+    found = []
+    for *columns, code, confidence in rows:
+        segment = segments.setdefault(columns[0], _Segment(*columns))
+        found.append((_EvidenceTag(segment.recording_id, segment.id, code, confidence),
+                      segment))
+    return found
 
 
 def _team_rates(advisor: User, since: dt.datetime) -> dict[int, dict[str, float]]:
     """Per-call rate of each code for every advisor of the team who has tagged calls.
 
     Only the team's own recordings count (not those its members made in another team), and
-    only as numbers: the median and percentile, never a quote, a date or a link.
+    only as numbers: the median and percentile, never a quote, a date or a link. Two
+    queries, whatever the number of calls: the calls per advisor, and the sums of the calls'
+    counts (their JSON, added up by the database).
     """
     if advisor.team_id is None:
         return {}
+    summary = RecordingSkillSummary
     members = sa.select(User.id).where(User.team_id == advisor.team_id)
     team_calls = (Recording.advisor_id.in_(members), Recording.called_at >= since,
                   Recording.team_id == advisor.team_id)
-    calls = dict(db.session.execute(
-        sa.select(Recording.advisor_id, sa.func.count(Recording.id))
-        .join(RecordingSkillSummary, RecordingSkillSummary.recording_id == Recording.id)
+    uncounted = sa.func.sum(sa.case((summary.skill_counts.is_(None), 1), else_=0))
+    found = db.session.execute(
+        sa.select(Recording.advisor_id, sa.func.count(Recording.id), uncounted)
+        .join(summary, summary.recording_id == Recording.id)
         .where(*team_calls)
-        .group_by(Recording.advisor_id)).all())
-    if not calls:
+        .group_by(Recording.advisor_id)).all()
+    if not found:
         return {}
-    counts = db.session.execute(
-        sa.select(Recording.advisor_id, UtteranceTag.code, sa.func.count(UtteranceTag.id))
-        .join(Recording, Recording.id == UtteranceTag.recording_id)
-        .where(*team_calls, UtteranceTag.kind == TagKind.SKILL,
-               UtteranceTag.status != TagStatus.REJECTED)
-        .group_by(Recording.advisor_id, UtteranceTag.code))
+    if any(n for _a, _calls, n in found):  # tagged before counts were kept: count them now
+        from microskills.call_counts import count_call
+
+        for recording_id in db.session.scalars(
+                sa.select(Recording.id).join(summary, summary.recording_id == Recording.id)
+                .where(*team_calls, summary.skill_counts.is_(None))):
+            count_call(recording_id)
+    calls = {advisor_id: n for advisor_id, n, _uncounted in found}
     rates: dict[int, dict[str, float]] = {a: {} for a in calls}
-    for advisor_id, code, count in counts:
-        if advisor_id in rates:
+    for advisor_id, code, count in _summed_counts(team_calls):
+        if advisor_id in rates and count:
             rates[advisor_id][code] = count / calls[advisor_id]
     return rates
+
+
+def _summed_counts(where: tuple) -> list[tuple[int, str, int]]:
+    """(advisor, code, uses) summed over the calls ``where`` selects, from the calls' counts
+    (RecordingSkillSummary.skill_counts, {code: n}): in SQL where the database can read JSON."""
+    summary = RecordingSkillSummary
+    dialect = db.engine.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        each = (sa.func.json_each(summary.skill_counts) if dialect == "sqlite" else
+                sa.func.json_each_text(summary.skill_counts)).table_valued("key", "value")
+        uses = each.c.value if dialect == "sqlite" else sa.cast(each.c.value, sa.Integer)
+        return [tuple(row) for row in db.session.execute(
+            sa.select(Recording.advisor_id, each.c.key, sa.func.sum(uses))
+            .select_from(Recording)
+            .join(summary, summary.recording_id == Recording.id)
+            .join(each, sa.true())
+            .where(*where)
+            .group_by(Recording.advisor_id, each.c.key))]
+    totals: Counter = Counter()
+    for advisor_id, counts in db.session.execute(
+            sa.select(Recording.advisor_id, summary.skill_counts)
+            .join(summary, summary.recording_id == Recording.id).where(*where)):
+        for code, n in (counts or {}).items():
+            totals[(advisor_id, code)] += n
+    return [(a, code, n) for (a, code), n in totals.items()]
 
 
 def _compare_with_team(rates: list[SkillRate], team: dict[int, dict[str, float]],
@@ -394,7 +560,7 @@ def _pick(rates: list[SkillRate], missed: list[Moment], answered, objections, ca
 
 def _choose_evidence(picks: list[Pick], tags, missed: list[Moment],
                      recordings: dict[int, Recording],
-                     segments: dict[int, TranscriptSegment]) -> None:
+                     segments: dict[int, _Segment]) -> None:
     """Each pick's evidence: its most confident moments whose transcript is clear (and how
     clear the ``missed`` moments shown are), with one query for every quote's words."""
     candidates: dict[int, list[tuple[float, Moment]]] = {}
@@ -414,7 +580,7 @@ def _choose_evidence(picks: list[Pick], tags, missed: list[Moment],
         picks[i].evidence = _clearest(found)
 
 
-def _rate_clarity(moments: list[Moment], segments: dict[int, TranscriptSegment]) -> None:
+def _rate_clarity(moments: list[Moment], segments: dict[int, _Segment]) -> None:
     """Set each moment's clarity: the geometric mean of its words' probabilities (else the
     segment's avg_logprob as a probability); 1 when a person corrected the text."""
     ids = {m.segment_id for m in moments if not segments[m.segment_id].is_corrected}

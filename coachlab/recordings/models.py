@@ -43,6 +43,8 @@ recording_tags = sa.Table(
     sa.Column("recording_id", sa.ForeignKey("recordings.id", ondelete="CASCADE"),
               primary_key=True),
     sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # the tag filter and its count start from the tag: the primary key starts at the recording
+    sa.Index("ix_recording_tags_tag_id", "tag_id"),
 )
 
 

@@ -1,4 +1,5 @@
-"""performance indexes and summaries: recording_tags.tag_id is indexed (the tag filter)
+"""performance indexes and summaries: recording_tags.tag_id (the tag filter and its count)
+and utterance_tags.reviewed_at ("last reviewed" on start pages) are indexed
 
 The per-call summaries the profile reads are RecordingSkillSummary's counts (revision
 b7d2c9e4f013); calls tagged before them are counted by the worker's start-up check (and by
@@ -22,8 +23,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('recording_tags', schema=None) as batch_op:
         batch_op.create_index('ix_recording_tags_tag_id', ['tag_id'], unique=False)
+    with op.batch_alter_table('utterance_tags', schema=None) as batch_op:
+        batch_op.create_index('ix_utterance_tags_reviewed_at', ['reviewed_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('utterance_tags', schema=None) as batch_op:
+        batch_op.drop_index('ix_utterance_tags_reviewed_at')
     with op.batch_alter_table('recording_tags', schema=None) as batch_op:
         batch_op.drop_index('ix_recording_tags_tag_id')
