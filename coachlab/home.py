@@ -16,7 +16,7 @@ from flask_babel import format_timedelta
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from coachlab import access, activity
+from coachlab import access, activity, timezones
 from coachlab.auth.models import Role, Team, User, team_coaches
 from coachlab.db import db, utcnow
 from coachlab.jobs import JobStatus, job_kinds
@@ -52,7 +52,8 @@ def home() -> str:
     return render_template("home.html", cards=home_cards(current_user, since), since=since,
                            first_visit=current_user.previous_login_at is None,
                            lead=ROLE_LEAD.get(current_user.role, ""),
-                           stamp=change_stamp(current_user))
+                           stamp=change_stamp(current_user),
+                           updated=timezones.to_local(utcnow()).strftime("%H:%M"))
 
 
 def change_stamp(user: User) -> str:

@@ -66,14 +66,15 @@ def feedback_rows(sessions: Iterable[CoachingSession], *, improvements: bool) ->
     return rows
 
 
-def _number(value: float | None) -> float | str:
-    return "" if value is None else round(value, 4)
+def _number(value: float | None) -> float | None:
+    """Rounded; None stays None (null in JSON, an empty cell in CSV)."""
+    return None if value is None else round(value, 4)
 
 
 def goal_rows(sessions: Iterable[CoachingSession]) -> list[dict]:
     return [{
         "advisor": s.advisor.email, "session_id": s.id, "metric": g.metric,
-        "microskill": g.microskill or "", "baseline": _number(g.baseline),
+        "microskill": g.microskill, "baseline": _number(g.baseline),
         "target": _number(g.target), "current": _number(g.current), "state": g.state.value,
         "calls_since": g.calls_since, "impact": _number(g.impact),
         "impact_low": _number(g.impact_low), "impact_high": _number(g.impact_high),

@@ -107,13 +107,23 @@ class AcknowledgeForm(FlaskForm):
                                description="What you take from the session; your coach sees it.")
 
 
+class NumberField(FloatField):
+    """A float field whose refusal says what to type."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Give a number, such as 0.8 or 75.") from None
+
+
 class GoalForm(FlaskForm):
     """Required fields are checked by sessions.goals, which says what is missing."""
 
     metric = SelectField("Metric", validate_choice=False, validators=[Optional()])
     microskill = SelectField("Microskill (for a per-call rate)", validate_choice=False,
                              validators=[Optional()])
-    target = FloatField("Target", validators=[Optional()],
+    target = NumberField("Target", validators=[Optional()],
                         description="Per call for a rate, a percentage for a share, seconds "
                                     "for a talk metric.")
     due_on = DateField("Due", validators=[Optional()])

@@ -34,19 +34,25 @@ def add_goal(session_id: int) -> Response:
     access.require(current_user, "set, remove", "goal", session)
     form = goal_form(session)
     if not form.validate_on_submit():
-        flash("The goal was not set: " + form_errors(form), "error")
-        return redirect(url_for("sessions.detail", session_id=session.id, _anchor="goals"))
+        return refused(session, form, form_errors(form))
     try:
         goal = goals.set_goal(session, acting=current_user, metric=form.metric.data,
                               microskill=form.microskill.data or None, target=form.target.data,
                               due_on=form.due_on.data)
     except goals.GoalError as exc:
         db.session.rollback()
-        flash(f"The goal was not set: {exc}", "error")
-        return redirect(url_for("sessions.detail", session_id=session.id, _anchor="goals"))
+        return refused(session, form, str(exc))
     db.session.commit()
     flash("Goal set: it is measured on every later call.", "success")
     return redirect(url_for("sessions.goal", goal_id=goal.id))
+
+
+def refused(session, form: GoalForm, message: str):
+    """The session page again, the goal form open with what was typed and why it was refused."""
+    from sessions.views import render_detail
+
+    return render_detail(session, goal_form=form, goal_error=f"The goal was not set: {message}",
+                         status=400)
 
 
 @bp.get("/goals/<int:goal_id>")

@@ -9,6 +9,7 @@ the advisor's calls finishes processing, and when one is deleted (nobody presses
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -80,7 +81,7 @@ def set_goal(session: CoachingSession, *, acting: User, metric: str, microskill:
             raise GoalError("Choose the microskill whose per-call rate the goal is about.")
     else:
         microskill = None
-    if target is None or target != target or target < 0:
+    if target is None or not math.isfinite(target) or target < 0:
         raise GoalError("Give the target as a number from 0.")
     if spec.unit == "%" and target > 100:
         raise GoalError("A share is a percentage from 0 to 100.")
@@ -199,6 +200,27 @@ def update_goals_of(advisor_id: int, *, now: dt.datetime | None = None) -> int:
     return len(goals)
 
 
+def update_goals_for_call(recording: Recording, *, now: dt.datetime | None = None) -> int:
+    """After one of ``recording``'s advisor's calls changed: their goals, and the goals of
+    teammates whose impact windows hold the call (it is in their comparison group)."""
+    if recording.advisor_id is None:
+        return 0
+    now = now or utcnow()
+    count = update_goals_of(recording.advisor_id, now=now)
+    if recording.team_id is None:
+        return count
+    days = dt.timedelta(days=impact_days())
+    called = recording.called_at
+    teammates = db.session.scalars(
+        sa.select(Goal).join(User, User.id == Goal.advisor_id)
+        .where(User.team_id == recording.team_id, Goal.advisor_id != recording.advisor_id,
+               Goal.starts_at > called - days, Goal.starts_at <= called + days))
+    for goal in teammates:
+        update_goal(goal, now=now)
+        count += 1
+    return count
+
+
 def forget_recording(recording: Recording) -> None:
     """A deleted call stops counting toward its advisor's goals (``recording_deleted``: sent
     before the row goes, in the same transaction)."""
@@ -207,7 +229,7 @@ def forget_recording(recording: Recording) -> None:
     db.session.execute(sa.delete(RecordingSkillSummary)
                        .where(RecordingSkillSummary.recording_id == recording.id))
     db.session.flush()
-    update_goals_of(recording.advisor_id)
+    update_goals_for_call(recording)
 
 
 # --- impact -----------------------------------------------------------------------------------
@@ -269,10 +291,17 @@ class EvidenceMoment:
 
 @dataclass(slots=True)
 class GoalEvidence:
-    appeared: list[EvidenceMoment]
+    appeared: list[EvidenceMoment]  # at most EVIDENCE_SHOWN, the most recent calls first
     missed: list[EvidenceMoment]
     appeared_label: str
     missed_label: str
+    appeared_total: int = 0
+    missed_total: int = 0
+
+
+def _evidence(appeared, missed, appeared_label, missed_label) -> GoalEvidence:
+    return GoalEvidence(appeared[:EVIDENCE_SHOWN], missed[:EVIDENCE_SHOWN], appeared_label,
+                        missed_label, len(appeared), len(missed))
 
 
 def _later_recordings(goal: Goal, viewer: User) -> list[Recording]:
@@ -286,14 +315,19 @@ def _later_recordings(goal: Goal, viewer: User) -> list[Recording]:
 
 
 def _moments(recordings: dict[int, Recording], codes: tuple[str, ...]) -> list[EvidenceMoment]:
+    """Segments carrying one of ``codes``, the most recent calls first."""
     rows = db.session.execute(
         sa.select(TranscriptSegment).join(UtteranceTag,
                                           UtteranceTag.segment_id == TranscriptSegment.id)
         .where(UtteranceTag.recording_id.in_(list(recordings)), UtteranceTag.code.in_(codes),
                UtteranceTag.status != TagStatus.REJECTED)
-        .order_by(TranscriptSegment.recording_id.desc(), TranscriptSegment.start)
         .distinct()).scalars()
-    return [_moment(recordings[s.recording_id], s.start, s.text) for s in rows]
+    moments = [_moment(recordings[s.recording_id], s.start, s.text) for s in rows]
+    return sorted(moments, key=_recent_first)
+
+
+def _recent_first(moment: EvidenceMoment) -> tuple:
+    return (-moment.called_at.timestamp(), moment.start)
 
 
 def _moment(recording: Recording, start: float, text: str, quote: bool = True) -> EvidenceMoment:
@@ -312,37 +346,53 @@ def goal_evidence(goal: Goal, viewer: User) -> GoalEvidence:
         with_it = {m.recording_id for m in appeared}
         missed = [_moment(r, 0.0, "Not used in this call", False) for r in recordings.values()
                   if r.id not in with_it]
-        return GoalEvidence(appeared[:EVIDENCE_SHOWN], missed[:EVIDENCE_SHOWN],
-                            "Where it was used", "Calls without it")
+        return _evidence(appeared, sorted(missed, key=_recent_first), "Where it was used",
+                         "Calls without it")
     if goal.metric in ("empathy_share", "objections_handled"):
-        from microskills.profile import _missed_opportunities, _timeline
-
-        tags = db.session.execute(
-            sa.select(UtteranceTag, TranscriptSegment)
-            .join(TranscriptSegment, TranscriptSegment.id == UtteranceTag.segment_id)
-            .where(UtteranceTag.recording_id.in_(list(recordings)),
-                   UtteranceTag.status != TagStatus.REJECTED)).all()
-        ordered = sorted(recordings.values(), key=lambda r: r.called_at, reverse=True)
-        missed_all, _a, _o = _missed_opportunities(_timeline(ordered, tags))
-        prefix = "Frustration" if goal.metric == "empathy_share" else "Objection"
-        missed = [_moment(recordings[m.recording_id], m.start, m.text)
-                  for m in missed_all if m.note.startswith(prefix)]
-        code = "W.empathy" if goal.metric == "empathy_share" else "O.objection"
-        appeared = _moments(recordings, (code,))
-        return GoalEvidence(appeared[:EVIDENCE_SHOWN], missed[:EVIDENCE_SHOWN],
-                            "Where it was answered" if code == "W.empathy" else
-                            "Objections handled", "Where it was missed")
+        return _answer_evidence(goal, recordings)
     spec = measures.METRICS[goal.metric]
-    worst = sorted(recordings.values(), key=lambda r: -((r.talk_time or {}).get(spec.talk_key)
-                                                        or 0))
-    beyond = [_moment(r, 0.0, spec.format((r.talk_time or {}).get(spec.talk_key)), False)
-              for r in worst if not spec.meets((r.talk_time or {}).get(spec.talk_key),
-                                               goal.target)]
-    within = [_moment(r, 0.0, spec.format((r.talk_time or {}).get(spec.talk_key)), False)
-              for r in reversed(worst) if spec.meets((r.talk_time or {}).get(spec.talk_key),
-                                                     goal.target)]
-    return GoalEvidence(within[:EVIDENCE_SHOWN], beyond[:EVIDENCE_SHOWN],
-                        "Calls within the target", "Calls beyond the target")
+
+    def seconds(r: Recording):
+        return (r.talk_time or {}).get(spec.talk_key)
+
+    counted = [r for r in recordings.values() if seconds(r) is not None]
+    beyond = [_moment(r, 0.0, spec.format(seconds(r)), False)
+              for r in sorted(counted, key=lambda r: -seconds(r))
+              if not spec.meets(seconds(r), goal.target)]
+    within = [_moment(r, 0.0, spec.format(seconds(r)), False)
+              for r in sorted(counted, key=seconds) if spec.meets(seconds(r), goal.target)]
+    return _evidence(within, beyond, "Calls within the target", "Calls beyond the target")
+
+
+def _answer_evidence(goal: Goal, recordings: dict[int, Recording]) -> GoalEvidence:
+    """The customer's frustration moments (or objections) the advisor answered, and those
+    they did not, by the rules the metric counts with (microskills.profile)."""
+    from microskills.profile import _missed_opportunities, _timeline
+
+    tags = db.session.execute(
+        sa.select(UtteranceTag, TranscriptSegment)
+        .join(TranscriptSegment, TranscriptSegment.id == UtteranceTag.segment_id)
+        .where(UtteranceTag.recording_id.in_(list(recordings)),
+               UtteranceTag.status != TagStatus.REJECTED)).all()
+    timeline = _timeline(sorted(recordings.values(), key=lambda r: r.called_at), tags)
+    missed_all, _answered, _handled = _missed_opportunities(timeline)
+    empathy = goal.metric == "empathy_share"
+    prefix = "Frustration" if empathy else "Objection"
+    missed_ids = {m.segment_id for m in missed_all if m.note.startswith(prefix)}
+
+    def counts(codes: set[str]) -> bool:
+        return "frustration" in codes if empathy else any(
+            c.startswith("objection.") for c in codes)
+
+    appeared, missed = [], []
+    for recording, rows in timeline:
+        for segment, codes in rows:
+            if segment.speaker == "customer" and counts(codes):
+                target = missed if segment.id in missed_ids else appeared
+                target.append(_moment(recording, segment.start, segment.text))
+    return _evidence(sorted(appeared, key=_recent_first), sorted(missed, key=_recent_first),
+                     "Answered with empathy" if empathy else "Objections answered",
+                     "Not answered")
 
 
 # --- reading ----------------------------------------------------------------------------------

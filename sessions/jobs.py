@@ -1,5 +1,6 @@
 """The pipeline step that keeps goals current: when one of an advisor's calls finishes
-processing, their goals are measured again (after tagging, which counts the call)."""
+processing, their goals are measured again (after tagging, which counts the call), and so
+are teammates' goals whose coaching impact compares with that call."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from sessions import goals
 
 
 def _update_goals(recording: Recording, path: Path, progress: ProgressFn) -> None:
-    if recording.advisor_id is not None:
-        goals.update_goals_of(recording.advisor_id)
+    goals.update_goals_for_call(recording)
 
 
 # Never "done": it is cheap, and a call processed again (re-tagged, corrected) may change

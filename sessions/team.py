@@ -11,12 +11,16 @@ import sqlalchemy as sa
 from coachlab import access
 from coachlab.auth.models import Role, User
 from coachlab.db import db, utcnow
+from microskills.service import skill_names
+from sessions import measures
 from sessions.access import visible_sessions
 from sessions.goals import visible_goals
 from sessions.models import CoachingSession, Goal, GoalState, SessionState
 
 QUIET_DAYS = 30  # no session held for this long: the advisor is listed
 ACHIEVEMENTS_DAYS = 30
+# a goal behind the pace is "off track" once this many calls say so, not after the first
+OFF_TRACK_MIN_CALLS = 3
 
 
 @dataclass(slots=True)
@@ -56,14 +60,17 @@ def team_rows(viewer: User, now: dt.datetime | None = None) -> list[TeamRow]:
         CoachingSession.state == SessionState.SCHEDULED, CoachingSession.scheduled_at >= now)))
     rows = {a.id: TeamRow(a, _aware(last_held.get(a.id))) for a in advisors}
     recent = (now - dt.timedelta(days=QUIET_DAYS)).date()
+    names = skill_names()
     for goal in db.session.scalars(visible_goals(viewer).where(
             Goal.advisor_id.in_(ids), sa.or_(
-                sa.and_(Goal.state == GoalState.NOT_YET, Goal.calls_since > 0),
+                sa.and_(Goal.state == GoalState.NOT_YET,
+                        Goal.calls_since >= OFF_TRACK_MIN_CALLS),
                 sa.and_(Goal.state == GoalState.EXPIRED, Goal.due_on >= recent)))
             .order_by(Goal.due_on)):
-        what = "expired" if goal.state is GoalState.EXPIRED else "off track"
+        what = "expired" if goal.state is GoalState.EXPIRED else "not on track"
         rows[goal.advisor_id].reasons.append(Reason(
-            f"A goal is {what}", "sessions.goal", {"goal_id": goal.id}))
+            f"Goal {what}: {measures.metric_name(goal.metric, goal.microskill, names)}",
+            "sessions.goal", {"goal_id": goal.id}))
     for session in db.session.scalars(visible_sessions(viewer).where(
             CoachingSession.advisor_id.in_(ids), CoachingSession.state == SessionState.HELD,
             CoachingSession.acknowledge_by < now)):

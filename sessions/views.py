@@ -151,7 +151,7 @@ def detail(session_id: int) -> str:
 
 
 def render_detail(session: CoachingSession, *, point_form: PointForm | None = None,
-                  status: int = 200) -> tuple[str, int]:
+                  goal_form=None, goal_error: str = "", status: int = 200) -> tuple[str, int]:
     """The session page; ``point_form`` is a refused point, shown again as it was typed."""
     may_change = access.can(current_user, CHANGE, "coaching session", session)
     context = dict(
@@ -174,11 +174,12 @@ def render_detail(session: CoachingSession, *, point_form: PointForm | None = No
         point_form.evidence.choices = evidence_choices(session)
         context.update(plan_form=plan, clip_form=clip_form, stretch_form=stretch_form,
                        point_form=point_form)
-    context.update(goal_context(session))
+    context.update(goal_context(session, goal_form))
+    context["goal_error"] = goal_error
     return render_template("sessions/detail.html", **context), status
 
 
-def goal_context(session: CoachingSession) -> dict:
+def goal_context(session: CoachingSession, refused_form=None) -> dict:
     """The goals section of the session page, and its form for the session's coach."""
     from sessions import goals, measures
     from sessions.goal_views import goal_form
@@ -189,7 +190,7 @@ def goal_context(session: CoachingSession) -> dict:
     return dict(goal_specs=measures.METRICS, baseline_days=goals.baseline_days(),
                 goal_titles={g.id: measures.metric_name(g.metric, g.microskill, names)
                              for g in session.goals},
-                goal_form=goal_form(session) if may_set else None)
+                goal_form=(refused_form or goal_form(session)) if may_set else None)
 
 
 @bp.post("/<int:session_id>/plan")

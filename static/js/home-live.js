@@ -9,16 +9,32 @@
   const every = Math.max(2, Number(box.dataset.every) || 15) * 1000;
   let busy = false;
 
+  // the link or control that had focus, found again after the swap (same href or id)
+  function focusKey() {
+    const el = document.activeElement;
+    if (!el || !box.contains(el)) return null;
+    return el.id ? `#${CSS.escape(el.id)}` : el.getAttribute("href") ? `[href="${CSS.escape(el.getAttribute("href"))}"]` : null;
+  }
+
   async function refresh() {
     const page = await fetch(window.location.href, { headers: { Accept: "text/html" } });
     if (!page.ok) return;
-    const fresh = new DOMParser().parseFromString(await page.text(), "text/html")
-      .getElementById("home-cards");
+    const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+    const fresh = doc.getElementById("home-cards");
     if (!fresh) return;
+    const key = focusKey();
     box.innerHTML = fresh.innerHTML;
     stamp = fresh.dataset.stamp;
     box.dataset.stamp = stamp;
-    if (status) status.textContent = `Updated at ${new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}: a call finished processing.`;
+    if (key) {
+      const again = box.querySelector(key);
+      if (again) again.focus();
+    }
+    // the unread count in the menu
+    const link = document.getElementById("nav-notifications");
+    const freshLink = doc.getElementById("nav-notifications");
+    if (link && freshLink) link.innerHTML = freshLink.innerHTML;
+    if (status && fresh.dataset.updated) status.textContent = `Updated at ${fresh.dataset.updated}.`;
   }
 
   async function check() {

@@ -180,6 +180,18 @@ def test_impact_compares_with_teammates_not_coached_on_it(world):
     assert goals.goal_impact(goal).estimate is None
 
 
+def test_a_teammates_call_refreshes_the_stored_impact(world):
+    goal = empathy_goal(world)
+    for d in (1, 2, 3, 4, 5):
+        world["call"](world["advisor"], -d, WITH_EMPATHY)
+    goals.update_goals_of(world["advisor"].id)
+    assert goal.impact == 1.0
+    # the peer (the comparison group) now shows empathy after the session too
+    peer_call = world["call"](world["peer"], -6, WITH_EMPATHY)
+    goals.update_goals_for_call(peer_call)  # what the pipeline step does for the peer's call
+    assert goal.impact == pytest.approx(1.0 - 1 / 6)
+
+
 def test_other_metrics_count_frustration_answered_and_talk_time(world):
     summary = db.session.get(RecordingSkillSummary, world["before"][0].id)
     assert summary.frustration == 0 and summary.skill_counts.get("W.empathy") is None
@@ -205,6 +217,7 @@ def test_bad_goals_are_refused_with_a_message_and_leave_no_row(world):
         (dict(metric="", microskill=None, target=1, due_on=due), "Choose the metric"),
         (dict(metric="skill_rate", microskill=None, target=1, due_on=due), "microskill"),
         (dict(metric="skill_rate", microskill="W.empathy", target=None, due_on=due), "number"),
+        (dict(metric="dead_air", microskill=None, target=float("inf"), due_on=due), "number"),
         (dict(metric="empathy_share", microskill=None, target=120, due_on=due), "percentage"),
         (dict(metric="skill_rate", microskill="W.empathy", target=1,
               due_on=utcnow().date() - dt.timedelta(days=1)), "after today"),
@@ -255,9 +268,14 @@ def test_the_coach_sets_a_goal_from_the_session_page(client, login, world):
     assert 'id="goal-form"' in page
     refused = client.post_form(f"/sessions/{world['session'].id}/goals",
                                {"goal-metric": "skill_rate", "goal-microskill": "W.empathy",
-                                "goal-target": "0.8", "goal-due_on": "2001-01-01"},
-                               follow_redirects=True)
+                                "goal-target": "0.8", "goal-due_on": "2001-01-01"})
+    assert refused.status_code == 400  # the page again, the form open with what was typed
     assert "The goal was not set: The due date must be after today." in refused.text
+    assert 'value="0.8"' in refused.text and 'value="2001-01-01"' in refused.text
+    letters = client.post_form(f"/sessions/{world['session'].id}/goals",
+                               {"goal-metric": "dead_air", "goal-target": "lots",
+                                "goal-due_on": "2030-01-01"})
+    assert letters.status_code == 400 and "Give a number, such as 0.8 or 75." in letters.text
     due = (utcnow() + dt.timedelta(days=14)).date().isoformat()
     made = client.post_form(f"/sessions/{world['session'].id}/goals",
                             {"goal-metric": "skill_rate", "goal-microskill": "W.empathy",
@@ -309,6 +327,11 @@ def test_the_team_view_lists_who_needs_a_session(client, login, world):
     goal = empathy_goal(world)
     world["call"](world["advisor"], -1, PLAIN)
     goals.update_goals_of(world["advisor"].id)
+    early = {r.advisor.name: r for r in team.team_rows(world["coach"])}["Ali Advisor"]
+    assert not any(r.endpoint == "sessions.goal" for r in early.reasons)  # too early to say
+    for d in (2, 3):
+        world["call"](world["advisor"], -d, PLAIN)
+    goals.update_goals_of(world["advisor"].id)
     db.session.commit()
     rows = {r.advisor.name: r for r in team.team_rows(world["coach"])}
     assert [r.text for r in rows["Bea Peer"].reasons] == ["No session yet"]
@@ -351,6 +374,7 @@ def test_export_goals_as_csv_and_json(runner, world):
         "impact_low": "", "impact_high": ""}]
     data = json.loads(runner.invoke(args=["export", "goals", "--format", "json"]).output)
     assert data[0]["calls_since"] == 0 and data[0]["target"] == 0.8
+    assert data[0]["current"] is None and data[0]["impact"] is None  # null, not ""
 
 
 def test_export_names_what_it_can_export_when_asked_for_something_else(runner):
