@@ -388,8 +388,8 @@ def balance(session: CoachingSession) -> Balance:
         return result
     for kind in AgendaKind:
         if result.counts[kind] == 0:
-            result.warnings.append(f"No {kind.label.lower()} yet: a session learns from all "
-                                   "three kinds.")
+            result.warnings.append(f"No moment of the kind “{kind.label}” yet: a session "
+                                   "learns from all three kinds.")
         elif len(session.items) > 1 and result.share(kind) > DOMINANT_SHARE:
             result.warnings.append(f"{kind.short} moments take {result.share(kind):.0%} of the "
                                    "time: aim at about a third each.")

@@ -94,7 +94,7 @@ def test_the_balance_warns_when_a_kind_is_missing_or_dominates(team):
                         acting=team["coach"])
     service.add_clip(session, team["own"], AgendaKind.OWN_GOOD, acting=team["coach"])
     warnings = " ".join(service.balance(session).warnings)
-    assert "No a peer's good moment yet" in warnings
+    assert "No moment of the kind “A peer's good moment” yet" in warnings
     assert "To improve moments take" in warnings
 
 
