@@ -60,7 +60,7 @@ def refused(session, form: GoalForm, message: str):
 def goal(goal_id: int) -> str:
     found = goals.get_visible_goal(current_user, goal_id)
     access.require(current_user, "see (value, evidence, impact)", "goal", found)
-    impact = goals.goal_impact(found)
+    impact = goals.stored_impact(found)
     names = skill_names()
     return render_template(
         "sessions/goal.html", goal=found, spec=measures.METRICS[found.metric],

@@ -179,6 +179,7 @@ def update_goal(goal: Goal, *, now: dt.datetime | None = None) -> None:
     found = goal_impact(goal, now=now)
     goal.impact, goal.impact_low, goal.impact_high = found.estimate, found.low, found.high
     goal.impact_note = found.reason
+    goal.impact_detail = found.to_dict()
     goal.updated_at = now
     if goal.state is GoalState.ACHIEVED and was is not GoalState.ACHIEVED:
         text = f"Goal achieved: {describe(goal)}."
@@ -258,6 +259,14 @@ def comparison_advisors(goal: Goal) -> list[int]:
                 CoachingSession.state.in_([SessionState.HELD, SessionState.ACKNOWLEDGED]),
                 CoachingSession.held_at >= start, CoachingSession.held_at < end)))
     return sorted(teammates - coached)
+
+
+def stored_impact(goal: Goal) -> measures.Impact:
+    """The impact as the last update of the goal worked it out (every call of the advisor or
+    of a teammate in the windows updates it); computed now for a goal never updated."""
+    if goal.impact_detail:
+        return measures.Impact.from_dict(goal.impact_detail)
+    return goal_impact(goal)
 
 
 def goal_impact(goal: Goal, *, now: dt.datetime | None = None) -> measures.Impact:

@@ -181,6 +181,20 @@ class Impact:
     def known(self) -> bool:
         return self.estimate is not None
 
+    def to_dict(self) -> dict:
+        """What a goal keeps of it, so its page does not resample calls on every view."""
+        def change(c: Change) -> list:
+            return [c.before, c.after, c.calls_before, c.calls_after]
+
+        return {"advisor": change(self.advisor), "comparison": change(self.comparison),
+                "estimate": self.estimate, "low": self.low, "high": self.high,
+                "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Impact:
+        return cls(Change(*data["advisor"]), Change(*data["comparison"]), data["estimate"],
+                   data["low"], data["high"], data["reason"])
+
 
 def _ratio(sample, axis=-1):
     """num/den of a (2, ..., calls) array: rows are numerators and denominators."""

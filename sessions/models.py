@@ -301,6 +301,7 @@ class Goal(db.Model):
     impact_low: Mapped[float | None]
     impact_high: Mapped[float | None]
     impact_note: Mapped[str] = mapped_column(sa.Text, default="")  # why there is no number
+    impact_detail: Mapped[dict | None] = mapped_column(sa.JSON)  # measures.Impact.to_dict()
     shared: Mapped[bool] = mapped_column(default=False)  # the advisor shares it when achieved
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime | None]

@@ -53,6 +53,7 @@ def upgrade():
     sa.Column('impact_low', sa.Float(), nullable=True),
     sa.Column('impact_high', sa.Float(), nullable=True),
     sa.Column('impact_note', sa.Text(), nullable=False),
+    sa.Column('impact_detail', sa.JSON(), nullable=True),
     sa.Column('shared', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
