@@ -67,6 +67,7 @@ def goal(goal_id: int) -> str:
         title=measures.metric_name(found.metric, found.microskill, names),
         evidence=goals.goal_evidence(found, current_user), impact=impact,
         min_calls=measures.MIN_CALLS, impact_days=goals.impact_days(),
+        evidence_calls=goals.EVIDENCE_CALLS,
         may_remove=access.can(current_user, "set, remove", "goal", found.session),
         may_share=access.can(current_user, "share with the team", "goal", found),
         action=EmptyForm())

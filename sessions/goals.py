@@ -28,6 +28,9 @@ from sessions.access import visible_sessions
 from sessions.models import CoachingSession, Goal, GoalState, SessionSkill, SessionState
 
 EVIDENCE_SHOWN = 8
+# evidence is looked for in the advisor's latest calls since the session, not in all of them:
+# the page stays as quick after a year of calls as after a week
+EVIDENCE_CALLS = 30
 MAX_DUE_DAYS = 366
 
 
@@ -304,8 +307,9 @@ class GoalEvidence:
     missed: list[EvidenceMoment]
     appeared_label: str
     missed_label: str
-    appeared_total: int = 0
+    appeared_total: int = 0  # in the calls looked at
     missed_total: int = 0
+    calls: int = 0  # calls looked at: the latest EVIDENCE_CALLS at most
 
 
 def _evidence(appeared, missed, appeared_label, missed_label) -> GoalEvidence:
@@ -314,13 +318,14 @@ def _evidence(appeared, missed, appeared_label, missed_label) -> GoalEvidence:
 
 
 def _later_recordings(goal: Goal, viewer: User) -> list[Recording]:
+    """The advisor's latest EVIDENCE_CALLS counted calls since the session the viewer sees."""
     return list(db.session.scalars(
         sa.select(Recording).join(RecordingSkillSummary,
                                   RecordingSkillSummary.recording_id == Recording.id)
         .where(Recording.advisor_id == goal.advisor_id, Recording.called_at >= goal.starts_at,
                Recording.called_at < due_end(goal),
                Recording.id.in_(access.visible_recording_ids(viewer)))
-        .order_by(Recording.called_at.desc())))
+        .order_by(Recording.called_at.desc()).limit(EVIDENCE_CALLS)))
 
 
 def _moments(recordings: dict[int, Recording], codes: tuple[str, ...]) -> list[EvidenceMoment]:
@@ -350,6 +355,12 @@ def goal_evidence(goal: Goal, viewer: User) -> GoalEvidence:
     recordings = {r.id: r for r in _later_recordings(goal, viewer)}
     if not recordings:
         return GoalEvidence([], [], "", "")
+    found = _goal_evidence(goal, recordings)
+    found.calls = len(recordings)
+    return found
+
+
+def _goal_evidence(goal: Goal, recordings: dict[int, Recording]) -> GoalEvidence:
     if goal.metric == "skill_rate":
         appeared = _moments(recordings, (goal.microskill,))
         with_it = {m.recording_id for m in appeared}
