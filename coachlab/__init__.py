@@ -13,7 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR.parent / "static"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 # Domain packages, in dependency order; each has ``init_app(app)``.
-DOMAIN_PACKAGES = ("microskills", "clips", "sessions", "buddies")
+DOMAIN_PACKAGES = ("microskills", "clips", "sessions", "buddies", "performance")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

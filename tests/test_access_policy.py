@@ -142,6 +142,42 @@ def buddies_world(people: dict, make_user, blue, clip) -> dict:
             "experiment": experiment.id}
 
 
+# --- performance (tests/performance): an open Needs Improvement audit of the owner's call by
+# the coach. Imports and downloads: coaches and admins; audits: the call's team coaches and
+# admins create them, its advisor, coach and admins see them, only the advisor acts on them.
+PERFORMANCE_ROUTES: dict[str, list[Probe]] = {
+    "performance.dashboard": [get("/performance/")],
+    "performance.team_dashboard": [get("/performance/teams/{blue}?days=30", MANAGE)],
+    "performance.advisor_dashboard": [get("/performance/advisors/{owner}", SEE_RECORDING)],
+    "performance.audits": [get("/performance/audits")],
+    "performance.audit": [get("/performance/audits/{audit}", SEE_RECORDING)],
+    # no file / no comment / no note: refused with a message, nothing changes
+    "performance.import_outcomes": [get("/performance/import", COACHES | ADMIN),
+                                    post("/performance/import", COACHES | ADMIN,
+                                         ok=OK_OR_FORM_ERROR)],
+    "performance.new_audit": [get("/performance/audits/new?recording={recording}", MANAGE),
+                              post("/performance/audits/new?recording={recording}", MANAGE,
+                                   {"band": "outstanding", "comment": ""},
+                                   ok=OK_OR_FORM_ERROR)],
+    "performance.act": [post("/performance/audits/{audit}/act", frozenset({"owner"}),
+                             {"note": ""}, ok=OK_OR_FORM_ERROR)],
+    "performance.download": [get("/performance/export.csv?what=outcomes", COACHES | ADMIN),
+                             get("/performance/export.json?what=advisor-metrics",
+                                 COACHES | ADMIN)],
+}
+
+
+def performance_world(people: dict, recording) -> dict:
+    from performance import service as performance
+    from performance.models import Band
+
+    audit = performance.create_audit(recording, acting=people["coach"],
+                                     band=Band.NEEDS_IMPROVEMENT, comment="Name the feeling",
+                                     microskills=["W.empathy"])
+    db.session.commit()
+    return {"audit": audit.id}
+
+
 #: endpoint -> probes, in the order they run (those that delete things come last).
 ROUTES: dict[str, list[Probe]] = {
     "static": [get("/static/css/app.css", public=True)],
@@ -219,6 +255,7 @@ ROUTES: dict[str, list[Probe]] = {
     "sessions.metrics_page": [get("/sessions/metrics", COACHES | ADMIN)],
     "home_changes": [get("/home/changes")],
     **BUDDY_ROUTES,  # before anything deletes the clip
+    **PERFORMANCE_ROUTES,  # before anything deletes the recording
     "recordings.index": [get("/recordings/")],
     "recordings.upload": [get("/recordings/upload"),
                           # no file: refused for everyone, and nothing is stored
@@ -371,6 +408,7 @@ def world(make_team, make_user, make_recording):
                suggestion=db.session.scalars(sa.select(MomentSuggestion.id)).first())
     assert ids["tag"] and ids["suggestion"]
     ids.update(buddies_world(people, make_user, blue, clip))
+    ids.update(performance_world(people, recording))
     return people, ids
 
 
