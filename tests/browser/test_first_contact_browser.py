@@ -58,10 +58,11 @@ def rect(page, selector: str) -> dict:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("role", "cards"), [
-    ("coach", ["New calls", "Coaching sessions", "Suggested moments waiting",
-               "New comments on your teams' clips", "Advisors with no review lately"]),
-    ("advisor", ["Your latest calls", "Your coaching", "Your microskills",
-                 "New comments on your clips"]),
+    ("coach", ["New calls", "Who needs a session", "Coaching sessions", "Since yesterday",
+               "Suggested moments waiting", "New comments on your teams' clips",
+               "Advisors with no review lately", "Buddies"]),
+    ("advisor", ["Your day", "Your latest calls", "Your coaching", "Since yesterday",
+                 "Your microskills", "Your buddy", "New comments on your clips"]),
     ("admin", ["Set-up", "Failed jobs"]),
 ])
 def test_each_role_starts_on_a_page_that_says_what_needs_them(
