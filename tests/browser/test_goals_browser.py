@@ -106,6 +106,9 @@ def test_a_goal_follows_new_calls_without_anyone_touching_anything(served, calls
             coach.select_option("select[name=advisor]", str(advisor_id))
             coach.click("#upload-submit")
             coach.wait_for_url(re.compile(r".*/recordings/\d+$"), timeout=60_000)
+            # leave the recording page: it reloads itself when processing finishes, which
+            # would race with the next navigation
+            coach.goto(f"{served.url}/recordings/")
 
         expect(card).to_contain_text("over 2 calls", timeout=240_000)
         expect(advisor.locator("#home-updated")).to_have_text(re.compile(r"Updated at \d\d:\d\d\."))
