@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Every test, twice: on SQLite (the default), then on PostgreSQL + Redis when both answer at
+# Every test, twice: on SQLite (the default) and on PostgreSQL + Redis when both answer at
 # 127.0.0.1 (COACHLAB_TEST_DATABASE_URL / COACHLAB_TEST_REDIS_URL pick other servers).
+# With two or more CPUs the two passes run at the same time (the PostgreSQL pass's output
+# is shown when it ends); COACHLAB_TEST_PASSES=sequential runs them one after the other.
 # Extra arguments go to pytest in both passes. Exits non-zero if any pass fails; pytest's
 # "no tests collected" (exit code 5) is a failure too. Called by `make test`.
 set -uo pipefail
@@ -15,32 +17,40 @@ else  # trust auth: the postgres role, or root when the tests run as root
   PG_CANDIDATES=(postgresql://postgres@127.0.0.1:5432/test postgresql://root@127.0.0.1:5432/test)
 fi
 
-summaries=()
-status=0
+SUMMARIES=$(mktemp)
+LOGS=()
+trap 'rm -f "$SUMMARIES" "${LOGS[@]}"' EXIT
 
-# run_pass NAME [VAR=value ...]: one pytest run with those variables, its summary recorded.
+# run_pass NAME LOG [VAR=value ...]: one pytest run with those variables, its output in LOG
+# (and on the terminal when LOG is -), its summary line added to $SUMMARIES. Returns its
+# exit code.
 run_pass() {
-  local name=$1; shift
-  local log start rc elapsed last
-  log=$(mktemp)
+  local name=$1 out=$2; shift 2
+  local log=$out start rc elapsed last verdict=OK
   start=$(date +%s)
-  echo
-  echo "=== $name pass ==="
-  env -u COACHLAB_TEST_DATABASE_URL -u COACHLAB_TEST_REDIS_URL "$@" \
-    "$PYTEST" -q -p no:cacheprovider "${PYTEST_ARGS[@]}" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
+  if [ "$out" = - ]; then
+    log=$(mktemp)
+    LOGS+=("$log")
+    echo
+    echo "=== $name pass ==="
+    env -u COACHLAB_TEST_DATABASE_URL -u COACHLAB_TEST_REDIS_URL "$@" \
+      "$PYTEST" -q -p no:cacheprovider "${PYTEST_ARGS[@]}" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+  else
+    env -u COACHLAB_TEST_DATABASE_URL -u COACHLAB_TEST_REDIS_URL "$@" \
+      "$PYTEST" -q -p no:cacheprovider "${PYTEST_ARGS[@]}" >"$log" 2>&1
+    rc=$?
+  fi
   elapsed=$(( $(date +%s) - start ))
   last=$(grep -E '(passed|failed|error|skipped|deselected|no tests ran)' "$log" | tail -n 1 \
          | sed -E 's/^=+ //; s/ =+$//')
-  rm -f "$log"
-  local verdict=OK
   if [ "$rc" -eq 5 ]; then
     verdict="FAILED (no tests collected)"
   elif [ "$rc" -ne 0 ]; then
     verdict="FAILED (pytest exit code $rc)"
   fi
-  [ "$rc" -eq 0 ] || status=1
-  summaries+=("$name pass: $verdict in ${elapsed}s: ${last:-no summary}")
+  echo "$name pass: $verdict in ${elapsed}s: ${last:-no summary}" >>"$SUMMARIES"
+  return "$rc"
 }
 
 # services_answer: returns 1, with the reason in SKIP_REASON, unless PostgreSQL and Redis
@@ -79,18 +89,40 @@ PY
 }
 
 PYTEST_ARGS=("$@")
-run_pass SQLite
+status=0
+together=false
+if [ "${COACHLAB_TEST_PASSES:-}" != sequential ] && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+  together=true
+fi
 
 if services_answer; then
-  run_pass "PostgreSQL + Redis" COACHLAB_TEST_DATABASE_URL="$PG_URL" \
-    COACHLAB_TEST_REDIS_URL="$REDIS_URL_FOR_TESTS"
+  PG_VARS=(COACHLAB_TEST_DATABASE_URL="$PG_URL" COACHLAB_TEST_REDIS_URL="$REDIS_URL_FOR_TESTS")
+  if $together; then
+    pg_log=$(mktemp)
+    LOGS+=("$pg_log")
+    echo "The PostgreSQL + Redis pass runs alongside the SQLite pass; its output follows it."
+    run_pass "PostgreSQL + Redis" "$pg_log" "${PG_VARS[@]}" &
+    pg_pid=$!
+    # if this script is stopped (the CI ceiling), show what the other pass got to
+    trap 'kill "$pg_pid" 2>/dev/null; echo; echo "=== PostgreSQL + Redis pass (stopped) ==="; cat "$pg_log"' TERM INT
+    run_pass SQLite - || status=1
+    wait "$pg_pid" || status=1
+    trap - TERM INT
+    echo
+    echo "=== PostgreSQL + Redis pass ==="
+    cat "$pg_log"
+  else
+    run_pass SQLite - || status=1
+    run_pass "PostgreSQL + Redis" - "${PG_VARS[@]}" || status=1
+  fi
 else
+  run_pass SQLite - || status=1
   echo
   echo "SKIPPED the PostgreSQL + Redis pass: $SKIP_REASON"
-  summaries+=("SKIPPED the PostgreSQL + Redis pass: $SKIP_REASON")
+  echo "SKIPPED the PostgreSQL + Redis pass: $SKIP_REASON" >>"$SUMMARIES"
 fi
 
 echo
 echo "=== summary ==="
-printf '%s\n' "${summaries[@]}"
+cat "$SUMMARIES"
 exit $status

@@ -180,3 +180,10 @@ def page(browser, request, tmp_path):
 
 
 from tests.factories import *  # noqa: E402,F401,F403  (factory fixtures)
+
+
+@pytest.fixture
+def espeak() -> None:
+    """espeak-ng for synthetic speech: a skip naming the install command on a developer's
+    machine without it, a failure on CI (``require_program``)."""
+    require_program("espeak-ng", "apt-get install -y espeak-ng")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +18,7 @@ from tests.factories import require_program
 STEREO = Path(__file__).resolve().parent.parent / "fixtures" / "stereo_diarization.wav"
 WINDOW = 30.0  # seconds: three windows per channel on the ~90 s call
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
-                                  reason="espeak-ng is not installed")
+needs_espeak = pytest.mark.usefixtures("espeak")  # fails on CI when missing
 
 TURNS = [
     ("agent", "Good afternoon, thank you for calling Northwind Energy. My name is Sarah. "
