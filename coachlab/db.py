@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import zlib
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -70,3 +71,24 @@ def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def hold_lock(name: str, key: int) -> None:
+    """Hold the lock named ``(name, key)`` until the current transaction ends.
+
+    For read-compute-write work that two workers may do at once on the same thing (an
+    advisor's goals, refreshed when each of two calls finishes): the second waits for the
+    first to commit, then reads what it wrote, so neither overwrites the other with figures
+    computed from stale reads. PostgreSQL: a transaction-level advisory lock (other
+    statements see rows committed before them, so reads after the lock are current).
+    SQLite: the database's write lock, taken at once (``BEGIN IMMEDIATE``) unless this
+    transaction already writes and so holds it; no other connection commits meanwhile.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            sa.text("SELECT pg_advisory_xact_lock(CAST(:name AS integer), CAST(:key AS integer))"),
+            {"name": zlib.crc32(name.encode()) & 0x7FFFFFFF, "key": key})
+    elif (connection.dialect.name == "sqlite"
+          and not connection.connection.driver_connection.in_transaction):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

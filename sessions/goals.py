@@ -17,10 +17,12 @@ from flask import current_app
 
 from coachlab import access, timezones
 from coachlab.auth.models import Role, User
-from coachlab.db import db, utcnow
+from coachlab.db import db, hold_lock, utcnow
+from coachlab.media.talktime import moment_of
 from coachlab.notifications import notify
 from coachlab.recordings.models import Recording
 from coachlab.transcripts.models import TranscriptSegment
+from coachlab.transcripts.service import load_transcripts
 from microskills.models import RecordingSkillSummary, TagStatus, UtteranceTag
 from microskills.service import active_microskills
 from sessions import measures
@@ -103,6 +105,7 @@ def set_goal(session: CoachingSession, *, acting: User, metric: str, microskill:
     if goal.baseline is not None and spec.meets(goal.baseline, goal.target):
         raise GoalError(f"The baseline is {spec.format(goal.baseline)} already "
                         f"(over {goal.baseline_calls} calls): set a target beyond it.")
+    lock_goals(goal.advisor_id, session.advisor.team_id)
     db.session.add(goal)
     db.session.flush()
     update_goal(goal, now=now)
@@ -193,6 +196,13 @@ def update_goal(goal: Goal, *, now: dt.datetime | None = None) -> None:
     db.session.flush()
 
 
+def lock_goals(advisor_id: int, team_id: int | None) -> None:
+    """Refresh a team's goals one worker at a time: two of its calls finishing together
+    would otherwise each count the goals without the other's call, and the later write
+    would lose one of them (every goal of the team may read the call, as comparison)."""
+    hold_lock("goals", team_id if team_id is not None else -advisor_id)
+
+
 def update_goals_of(advisor_id: int, *, now: dt.datetime | None = None) -> int:
     """Refresh every goal of the advisor that is open or was due in the last week."""
     now = now or utcnow()
@@ -210,6 +220,7 @@ def update_goals_for_call(recording: Recording, *, now: dt.datetime | None = Non
     if recording.advisor_id is None:
         return 0
     now = now or utcnow()
+    lock_goals(recording.advisor_id, recording.team_id)
     count = update_goals_of(recording.advisor_id, now=now)
     if recording.team_id is None:
         return count
@@ -376,10 +387,13 @@ def _goal_evidence(goal: Goal, recordings: dict[int, Recording]) -> GoalEvidence
         return (r.talk_time or {}).get(spec.talk_key)
 
     counted = [r for r in recordings.values() if seconds(r) is not None]
-    beyond = [_moment(r, 0.0, spec.format(seconds(r)), False)
+    # each call opens where its figure comes from (its longest dead air, say)
+    transcripts = load_transcripts(counted)
+    at = {r.id: moment_of(transcripts[r.id], spec.talk_key) or 0.0 for r in counted}
+    beyond = [_moment(r, at[r.id], spec.format(seconds(r)), False)
               for r in sorted(counted, key=lambda r: -seconds(r))
               if not spec.meets(seconds(r), goal.target)]
-    within = [_moment(r, 0.0, spec.format(seconds(r)), False)
+    within = [_moment(r, at[r.id], spec.format(seconds(r)), False)
               for r in sorted(counted, key=seconds) if spec.meets(seconds(r), goal.target)]
     return _evidence(within, beyond, "Calls within the target", "Calls beyond the target")
 
