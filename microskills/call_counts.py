@@ -58,3 +58,28 @@ def count_uncounted_calls(app=None) -> int:
         count_call(recording_id)
     db.session.commit()
     return len(ids)
+
+
+def summed_counts(where: tuple) -> list[tuple[int, str, int]]:
+    """(advisor, code, uses) summed over the calls ``where`` selects, from the calls' counts
+    (RecordingSkillSummary.skill_counts, {code: n}): in SQL where the database can read JSON."""
+    summary = RecordingSkillSummary
+    dialect = db.engine.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        each = (sa.func.json_each(summary.skill_counts) if dialect == "sqlite" else
+                sa.func.json_each_text(summary.skill_counts)).table_valued("key", "value")
+        uses = each.c.value if dialect == "sqlite" else sa.cast(each.c.value, sa.Integer)
+        return [tuple(row) for row in db.session.execute(
+            sa.select(Recording.advisor_id, each.c.key, sa.func.sum(uses))
+            .select_from(Recording)
+            .join(summary, summary.recording_id == Recording.id)
+            .join(each, sa.true())
+            .where(*where)
+            .group_by(Recording.advisor_id, each.c.key))]
+    totals: Counter = Counter()
+    for advisor_id, counts in db.session.execute(
+            sa.select(Recording.advisor_id, summary.skill_counts)
+            .join(summary, summary.recording_id == Recording.id).where(*where)):
+        for code, n in (counts or {}).items():
+            totals[(advisor_id, code)] += n
+    return [(a, code, n) for (a, code), n in totals.items()]

@@ -22,6 +22,7 @@ from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.recordings.models import Recording
 from coachlab.transcripts.models import TranscriptSegment, TranscriptWord
+from microskills.call_counts import summed_counts
 from microskills.models import RecordingSkillSummary, TagKind, TagStatus, UtteranceTag
 from microskills.service import active_microskills
 
@@ -401,35 +402,10 @@ def _team_rates(advisor: User, since: dt.datetime) -> dict[int, dict[str, float]
             count_call(recording_id)
     calls = {advisor_id: n for advisor_id, n, _uncounted in found}
     rates: dict[int, dict[str, float]] = {a: {} for a in calls}
-    for advisor_id, code, count in _summed_counts(team_calls):
+    for advisor_id, code, count in summed_counts(team_calls):
         if advisor_id in rates and count:
             rates[advisor_id][code] = count / calls[advisor_id]
     return rates
-
-
-def _summed_counts(where: tuple) -> list[tuple[int, str, int]]:
-    """(advisor, code, uses) summed over the calls ``where`` selects, from the calls' counts
-    (RecordingSkillSummary.skill_counts, {code: n}): in SQL where the database can read JSON."""
-    summary = RecordingSkillSummary
-    dialect = db.engine.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        each = (sa.func.json_each(summary.skill_counts) if dialect == "sqlite" else
-                sa.func.json_each_text(summary.skill_counts)).table_valued("key", "value")
-        uses = each.c.value if dialect == "sqlite" else sa.cast(each.c.value, sa.Integer)
-        return [tuple(row) for row in db.session.execute(
-            sa.select(Recording.advisor_id, each.c.key, sa.func.sum(uses))
-            .select_from(Recording)
-            .join(summary, summary.recording_id == Recording.id)
-            .join(each, sa.true())
-            .where(*where)
-            .group_by(Recording.advisor_id, each.c.key))]
-    totals: Counter = Counter()
-    for advisor_id, counts in db.session.execute(
-            sa.select(Recording.advisor_id, summary.skill_counts)
-            .join(summary, summary.recording_id == Recording.id).where(*where)):
-        for code, n in (counts or {}).items():
-            totals[(advisor_id, code)] += n
-    return [(a, code, n) for (a, code), n in totals.items()]
 
 
 def _compare_with_team(rates: list[SkillRate], team: dict[int, dict[str, float]],

@@ -29,7 +29,8 @@ FEEDBACK_FIELDS = ("session_id", "advisor", "coach", "kind", "position", "text",
 # shares (empathy_share, objections_handled) are fractions 0..1; talk metrics seconds;
 # a microskill's rate uses per call. impact is the difference in differences (sessions.measures)
 GOAL_FIELDS = ("advisor", "session_id", "metric", "microskill", "baseline", "target", "current",
-               "state", "calls_since", "impact", "impact_low", "impact_high")
+               "state", "calls_since", "impact", "impact_low", "impact_high", "goal_id",
+               "due_on")
 WHAT = ("sessions", "feedback", "goals")
 
 
@@ -78,6 +79,7 @@ def goal_rows(sessions: Iterable[CoachingSession]) -> list[dict]:
         "target": _number(g.target), "current": _number(g.current), "state": g.state.value,
         "calls_since": g.calls_since, "impact": _number(g.impact),
         "impact_low": _number(g.impact_low), "impact_high": _number(g.impact_high),
+        "goal_id": g.id, "due_on": g.due_on.isoformat() if g.due_on else "",
     } for s in sessions for g in s.goals]
 
 

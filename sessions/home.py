@@ -164,12 +164,13 @@ def _recently_achieved(user: User) -> list:
 
 
 def coach_team(user: User, since: dt.datetime) -> Markup | None:
+    if not user.led_teams:
+        return None
     rows = [r for r in team.team_rows(user) if r.reasons]
     achieved = team.recent_achievements(user)
-    if not rows and not achieved:
-        return None
     return Markup(render_template("sessions/home/team.html", rows=rows[:TEAM_ROWS],
-                                  more=max(0, len(rows) - TEAM_ROWS), achieved=achieved[:3]))
+                                  more=max(0, len(rows) - TEAM_ROWS), achieved=achieved[:3],
+                                  quiet_days=team.QUIET_DAYS))
 
 
 CARDS = (

@@ -250,3 +250,20 @@ def talk_time_summary(transcript: Transcript) -> TalkTime:
             result.mean_response_latency = sum(lat) / len(lat)
             result.max_response_latency = max(lat)
     return result
+
+
+def moment_of(transcript: Transcript, key: str) -> float | None:
+    """Where in the call its talk figure ``key`` (a :class:`TalkTime` field) comes from, in
+    seconds: the start of the longest dead air (``dead_air_total``, ``dead_air_count``), of
+    the agent's longest monologue, or the end of the customer's turn answered slowest (the
+    response latencies). None when the call has no such moment."""
+    if key in ("dead_air_total", "dead_air_count", "longest_silence"):
+        gaps = silences(transcript, DEAD_AIR_MIN if key != "longest_silence" else 0.0)
+        return max(gaps, key=lambda g: g[1] - g[0])[0] if gaps else None
+    if key == "longest_agent_monologue":
+        spans = monologues(transcript, "agent")
+        return max(spans, key=lambda s: s[1] - s[0])[0] if spans else None
+    if key in ("mean_response_latency", "max_response_latency"):
+        answers = response_latencies(transcript)
+        return max(answers, key=lambda r: r.latency).customer_end if answers else None
+    return None

@@ -9,15 +9,16 @@
     borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length],
     tension: 0.2, spanGaps: true, borderWidth: 2 + (i % 3),
   }));
-  const options = (yTitle, max) => ({
+  const options = (yTitle, max, wholeNumbers) => ({
     responsive: true, maintainAspectRatio: false,
     interaction: { mode: "index", intersect: false },
-    scales: { y: { beginAtZero: true, max, title: { display: true, text: yTitle } } },
+    scales: { y: { beginAtZero: true, max, title: { display: true, text: yTitle },
+                   ticks: wholeNumbers ? { precision: 0 } : {} } },
   });
   const held = document.getElementById("held-chart");
   if (held) {
     new window.Chart(held, { type: "line", data: { labels: chart.labels, datasets: styled(chart.held) },
-                             options: options("sessions held") });
+                             options: options("sessions held", undefined, true) });
   }
   const shares = document.getElementById("shares-chart");
   if (shares) {

@@ -81,8 +81,12 @@ def test_a_goal_follows_new_calls_without_anyone_touching_anything(served, calls
         sign_in(coach, served, "coach@example.com")
         coach.goto(f"{served.url}/sessions/{session_id}")
         form = coach.locator("#goal-form")
+        microskill = form.locator("select[name=goal-microskill]")
+        form.locator("select[name=goal-metric]").select_option("dead_air")
+        expect(microskill).to_be_hidden()  # only a per-call rate needs a microskill
         form.locator("select[name=goal-metric]").select_option("skill_rate")
-        form.locator("select[name=goal-microskill]").select_option("W.empathy")
+        expect(microskill).to_be_visible()
+        microskill.select_option("W.empathy")
         form.locator("input[name=goal-target]").fill("1.5")
         due = (dt.date.today() + dt.timedelta(days=14)).isoformat()
         form.locator("input[name=goal-due_on]").fill(due)

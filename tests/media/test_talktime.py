@@ -7,6 +7,7 @@ import pytest
 from coachlab.media.talktime import (
     Response,
     merge_intervals,
+    moment_of,
     monologues,
     overlaps,
     response_latencies,
@@ -149,3 +150,15 @@ def test_merge_intervals():
     assert merge_intervals([(5, 6), (0, 1), (1, 2), (2.2, 3)]) == [(0, 2), (2.2, 3), (5, 6)]
     assert merge_intervals([(0, 1), (1.2, 2)], 0.5) == [(0, 2)]
     assert merge_intervals([(0, 1), (1, 1)]) == [(0, 1)]
+
+
+def test_the_moment_a_figure_comes_from(call):
+    """Evidence opens a call where its figure comes from."""
+    assert moment_of(call, "dead_air_total") == 9.0  # the longest dead air, 9-12 s
+    assert moment_of(call, "longest_agent_monologue") == 12.0  # the agent's 12-20 s
+    assert moment_of(call, "mean_response_latency") == 9.0  # the 3 s answer to 5-9 s
+    quiet = Transcript(8.0, "en", [seg("agent", 0.5, 4.0, "Hello there")])
+    assert moment_of(quiet, "dead_air_total") is None
+    assert moment_of(quiet, "mean_response_latency") is None
+    assert moment_of(call, "talk_ratio") is None
+

@@ -149,6 +149,19 @@ def test_one_call_without_the_skill_puts_the_goal_behind(world):
     assert len(evidence.appeared) == 1 and len(evidence.missed) == 1
 
 
+def test_talk_metric_evidence_opens_where_the_figure_comes_from(world):
+    from coachlab.media.talktime import moment_of
+    from coachlab.transcripts.service import load_transcript
+
+    goal = empathy_goal(world, metric="response_time", microskill=None, target=0.5)
+    later = world["call"](world["advisor"], -1, PLAIN)  # answers after 0.8 s, as before
+    goals.update_goals_of(world["advisor"].id)
+    evidence = goals.goal_evidence(goal, world["coach"])
+    [moment] = evidence.missed  # beyond the target
+    expected = moment_of(load_transcript(later), "mean_response_latency")
+    assert moment.recording_id == later.id and moment.start == expected > 0
+
+
 def test_the_pipeline_step_updates_goals_when_a_call_is_processed(world, app):
     from coachlab.recordings.pipeline import pipeline_steps
 
@@ -371,7 +384,8 @@ def test_export_goals_as_csv_and_json(runner, world):
         "advisor": world["advisor"].email, "session_id": str(goal.session_id),
         "metric": "skill_rate", "microskill": "W.empathy", "baseline": "0.0", "target": "0.8",
         "current": "", "state": "not_yet", "calls_since": "0", "impact": "",
-        "impact_low": "", "impact_high": ""}]
+        "impact_low": "", "impact_high": "", "goal_id": str(goal.id),
+        "due_on": goal.due_on.isoformat()}]
     data = json.loads(runner.invoke(args=["export", "goals", "--format", "json"]).output)
     assert data[0]["calls_since"] == 0 and data[0]["target"] == 0.8
     assert data[0]["current"] is None and data[0]["impact"] is None  # null, not ""
