@@ -3,6 +3,7 @@
 Usage: python benchmarks/outcomes.py [--outcomes 100000] [--recordings 10000] [--repeat 20]
                                      [--databases sqlite,postgresql]
                                      [--pg-url postgresql://postgres@127.0.0.1:5432/test]
+                                     [--no-compare]
 
 Seeds 100 advisors (10 teams of 10, a coach each, an admin) with ``recordings / 100`` calls
 each over the last year (half with their own NPS/CSAT/resolved, every one with per-call
@@ -14,7 +15,14 @@ microskill counts), and audits on 5% of the calls (a third Needs Improvement). T
    Python memory, and a tenth of the file the same way, to show how memory grows with rows;
 2. requests the company (admin), team (coach) and advisor (advisor) dashboards over 90 and
    365 days ``--repeat`` times each after two warm-ups, in process with Flask's test client,
-   and prints p50/p95 wall time in ms.
+   and prints p50/p95 wall time in ms, the median CPU time of this (the app's) process and
+   the SQL statements of a request (counted with a SQLAlchemy event listener);
+3. then the company dashboards again with the per-week and per-month sums switched off
+   (``performance.sums``: raw rows, as before they existed), back to back with step 2, for
+   an A/B on the same data and load (``--no-compare`` skips it).
+
+The load average of the machine is printed with each database: wall times on a shared
+machine vary with it, CPU times much less.
 
 SQLite runs in a temporary file; PostgreSQL in a schema of its own, dropped at the end.
 """
@@ -170,18 +178,28 @@ def sign_in(app, email: str):
     return client
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, float]:
+def measure(client, url: str, repeat: int, statements: list) -> tuple[float, float, float, int]:
+    """(wall p50, wall p95, CPU p50 in ms, SQL statements of one request)."""
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    times = []
+    statements.clear()
+    client.get(url)
+    count = len(statements)
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(1000 * (time.perf_counter() - start))
+        cpu.append(1000 * (time.process_time() - start_cpu))
         assert response.status_code == 200
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return (statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            statistics.median(cpu), count)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def run(database: str, args) -> None:
@@ -217,6 +235,10 @@ def run(database: str, args) -> None:
             upgrade()
             start = time.perf_counter()
             info = seed(db, args.recordings, rng)
+            # planner statistics, as autovacuum would have made them by the time anyone looks
+            # (the bulk insert leaves PostgreSQL thinking the tables are empty)
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
             print(f"  seeded {ADVISORS} advisors, {args.recordings} recordings in "
                   f"{time.perf_counter() - start:.0f} s")
             big, small = root / "outcomes.csv", root / "outcomes-tenth.csv"
@@ -233,6 +255,11 @@ def run(database: str, args) -> None:
             print(f"  re-import {report.rows} rows under tracemalloc: {took:.1f} s, "
                   f"peak Python memory {peak_small:.1f} MB")
             db.session.remove()
+        statements: list = []
+        with app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute",
+                            lambda *args, **kw: statements.append(args[2]))
+        print(f"  {load()}")
         pages = [("company 90 days", "admin", "/performance/?days=90"),
                  ("company 365 days", "admin", "/performance/?days=365"),
                  ("team 90 days", "coach", f"/performance/teams/{info['team_id']}?days=90"),
@@ -246,8 +273,23 @@ def run(database: str, args) -> None:
         clients = {}
         for name, who, page_url in pages:
             clients.setdefault(who, sign_in(app, info[who]))
-            p50, p95 = measure(clients[who], page_url, args.repeat)
-            print(f"  {name:20} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
+            p50, p95, cpu, count = measure(clients[who], page_url, args.repeat, statements)
+            print(f"  {name:20} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms  CPU {cpu:5.0f} ms  "
+                  f"SQL {count}")
+        if args.compare:
+            from performance import sums
+
+            real = sums.usable
+            sums.usable = lambda: False  # the dashboards read raw rows, as before the sums
+            try:
+                for name, who, page_url in pages[:2]:
+                    p50, p95, cpu, count = measure(clients[who], page_url, args.repeat,
+                                                   statements)
+                    print(f"  {name + ', sums off':20} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms  "
+                          f"CPU {cpu:5.0f} ms  SQL {count}")
+            finally:
+                sums.usable = real
+        print(f"  {load()}")
     finally:
         with app.app_context():
             db.session.remove()
@@ -266,6 +308,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--databases", default="sqlite")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--no-compare", dest="compare", action="store_false",
+                        help="skip the company dashboards with the sums switched off")
     args = parser.parse_args()
     for database in args.databases.split(","):
         print(f"{database}: {ADVISORS} advisors, {args.recordings} recordings, "

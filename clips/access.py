@@ -94,7 +94,7 @@ RULES = (
     Rule("clip", "change, retry, delete", "Coaches of its team and admins; the advisor who "
          "cut it of themselves.", can_manage_clip),
     Rule("clip", "share with the library", "Coaches and admins (advisors share with their "
-         "team at most).", lambda user, _visibility: user.role is not Role.ADVISOR),
+         "team at most).", lambda user, _visibility: user.role in (Role.COACH, Role.ADMIN)),
     Rule("moment suggestion", "see, accept, dismiss, refresh", "Whoever may cut clips from "
          "the recording.", can_cut),
     Rule("comment", "add", "Whoever sees the clip.",

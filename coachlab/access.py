@@ -42,6 +42,10 @@ from coachlab.auth.models import Role, Team, User
 from coachlab.db import db
 from coachlab.recordings.models import Recording
 
+#: Roles that see every call (and its transcript and advisor): admins, and auditors, whose
+#: work is auditing calls across the company. Nothing else follows from it.
+SEE_EVERY_CALL = frozenset({Role.ADMIN, Role.AUDITOR})
+
 
 class NotAllowed(Exception):
     """The acting user may not see or do this; answered as the 404 page."""
@@ -91,14 +95,20 @@ def led_by(user: User, team_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
 # --- what a viewer may see, as queries ----------------------------------------------------
 
 
-def visible_recordings(user: User) -> sa.Select:
-    """Admins all; coaches their led teams' recordings; advisors their own."""
-    query = sa.select(Recording)
-    if user.role is Role.ADMIN:
+def visible_rows(user: User, model) -> sa.Select:
+    """Rows of ``model`` (with ``team_id`` and ``advisor_id`` columns) under the rule of
+    recordings: admins and auditors all; coaches their led teams' rows; advisors their own."""
+    query = sa.select(model)
+    if user.role in SEE_EVERY_CALL:
         return query
     if user.role is Role.COACH:
-        return query.where(led_by(user, Recording.team_id))
-    return query.where(Recording.advisor_id == user.id)
+        return query.where(led_by(user, model.team_id))
+    return query.where(model.advisor_id == user.id)
+
+
+def visible_recordings(user: User) -> sa.Select:
+    """Admins and auditors all; coaches their led teams' recordings; advisors their own."""
+    return visible_rows(user, Recording)
 
 
 def visible_recording_ids(user: User) -> sa.Select:
@@ -109,7 +119,7 @@ def visible_recording_ids(user: User) -> sa.Select:
 def visible_advisors(user: User) -> sa.Select:
     """Active advisors a user may see (profiles, upload choices, filters)."""
     query = sa.select(User).where(User.role == Role.ADVISOR, User.active.is_(True))
-    if user.role is Role.ADMIN:
+    if user.role in SEE_EVERY_CALL:
         return query
     if user.role is Role.COACH:
         return query.where(led_by(user, User.team_id))
@@ -118,7 +128,7 @@ def visible_advisors(user: User) -> sa.Select:
 
 def visible_teams(user: User) -> sa.Select:
     query = sa.select(Team)
-    if user.role is Role.ADMIN:
+    if user.role in SEE_EVERY_CALL:
         return query
     return query.where(Team.id.in_(sorted(member_team_ids(user))))
 
@@ -147,7 +157,7 @@ def among(query: sa.Select, obj: Any) -> bool:
 
 
 def can_see_recording(user: User, recording: Recording) -> bool:
-    if user.role is Role.ADMIN:
+    if user.role in SEE_EVERY_CALL:
         return True
     return recording.advisor_id == user.id or coaches_team(user, recording.team_id)
 
@@ -172,12 +182,12 @@ def can_upload_for(user: User, advisor: User) -> bool:
 def can_see_advisor(user: User, advisor: User) -> bool:
     if advisor.role is not Role.ADVISOR or not advisor.active:
         return False
-    return user.role is Role.ADMIN or advisor.id == user.id or is_coach_of(user, advisor)
+    return user.role in SEE_EVERY_CALL or advisor.id == user.id or is_coach_of(user, advisor)
 
 
 CORE_RULES = (
-    Rule("recording", "see", "The advisor it is of, coaches of the recording's team, admins. "
-         "Lists, search and exports start from these.", can_see_recording),
+    Rule("recording", "see", "The advisor it is of, coaches of the recording's team, admins "
+         "and auditors. Lists, search and exports start from these.", can_see_recording),
     Rule("recording", "upload", "Advisors for themselves, coaches for the advisors of the "
          "teams they lead, admins for any advisor.", can_upload_for),
     Rule("recording", "re-process", "Coaches of the recording's team, admins and the advisor "
@@ -192,8 +202,8 @@ CORE_RULES = (
          can_see_recording),
     Rule("transcript", "correct", "Coaches of the recording's team and admins.",
          can_manage_recording),
-    Rule("advisor", "see", "The advisor, coaches of the advisor's current team, admins "
-         "(upload choices, filters, profiles).", can_see_advisor),
+    Rule("advisor", "see", "The advisor, coaches of the advisor's current team, admins and "
+         "auditors (upload choices, filters, profiles).", can_see_advisor),
     Rule("user, team", "change", "Admins.", lambda user, _obj: user.role is Role.ADMIN),
 )
 

@@ -31,6 +31,7 @@ ROLE_LEAD = {
     Role.COACH: "What needs you now: new calls, moments to clip, comments and advisors to review.",
     Role.ADVISOR: "Your latest calls, what others said about them, and what to work on.",
     Role.ADMIN: "What is left to set up, and jobs that need a look.",
+    Role.AUDITOR: "Calls waiting for an audit, and Needs Improvements not acted on.",
 }
 
 

@@ -52,6 +52,14 @@ def add_worker_check(app: Flask, check: Callable[[Flask], None]) -> None:
     app.extensions.setdefault("coachlab.worker_checks", []).append(check)
 
 
+def allow_large_body(app: Flask, endpoint: str, config_key: str) -> None:
+    """Let ``endpoint`` take a request body of up to ``app.config[config_key]`` megabytes
+    instead of ``MAX_REQUEST_MB`` (a file import, say); see ``coachlab.security``."""
+    from coachlab.security import LARGE_BODIES_KEY
+
+    app.extensions.setdefault(LARGE_BODIES_KEY, {})[endpoint] = config_key
+
+
 def add_demo_seeder(app: Flask, seeder: Callable[[dict], list[str]]) -> None:
     """``seeder(demo)`` adds a package's demo data after the core's accounts and calls;
     ``demo`` holds them by name ("coach", "advisor1", ..., "recordings"). Returns what it

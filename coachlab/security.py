@@ -16,10 +16,11 @@ from werkzeug.wrappers import Response
 
 from coachlab.extensions import limiter
 
-UPLOAD_ENDPOINT = "recordings.upload"  # the only route whose body may be large
+UPLOAD_ENDPOINT = "recordings.upload"  # its body may be as large as MAX_CONTENT_LENGTH
 PUBLIC_POST_ENDPOINTS = frozenset({"auth.login"})  # the only route anonymous bodies may reach
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NONCE_KEY = "coachlab.csp_nonce"
+LARGE_BODIES_KEY = "coachlab.large_bodies"  # endpoint -> config key of its limit in MB
 
 
 def init_app(app: Flask) -> None:
@@ -37,17 +38,19 @@ def init_app(app: Flask) -> None:
 def limit_request_body() -> Response | None:
     """Refuse anonymous bodies (except sign-in) and over-long ones before they are read.
 
-    The upload route may carry ``MAX_CONTENT_LENGTH`` (per-file limit x files allowed); every
-    other route ``MAX_REQUEST_MB``. A body without a ``Content-Length`` (chunked) is cut off
-    by werkzeug at the same limit while it is read.
+    The upload route may carry ``MAX_CONTENT_LENGTH`` (per-file limit x files allowed), a
+    route registered with :func:`coachlab.plugins.allow_large_body` the megabytes its config
+    key names, every other route ``MAX_REQUEST_MB``. A body without a ``Content-Length``
+    (chunked) is cut off by werkzeug at the same limit while it is read.
     """
     if request.method in BODYLESS_METHODS or request.endpoint is None:
         return None
     if request.endpoint not in PUBLIC_POST_ENDPOINTS and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # to sign-in, body unread
     if request.endpoint != UPLOAD_ENDPOINT:
-        request.max_content_length = int(float(current_app.config["MAX_REQUEST_MB"])
-                                         * 1024 * 1024)
+        large = current_app.extensions.get(LARGE_BODIES_KEY, {})
+        megabytes = current_app.config[large.get(request.endpoint, "MAX_REQUEST_MB")]
+        request.max_content_length = int(float(megabytes) * 1024 * 1024)
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()

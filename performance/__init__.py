@@ -19,18 +19,22 @@ def init_app(app: Flask) -> None:
         add_home_card,
         add_nav_link,
         add_recording_panel,
+        add_worker_check,
+        allow_large_body,
     )
-    from performance import demo, exports, home, panels
+    from performance import demo, exports, home, panels, sums
     from performance.access import RULES
-    from performance.cli import import_cli
+    from performance.cli import import_cli, outcomes_cli
     from performance.views import bp
 
     app.config.setdefault("PERFORMANCE_RESPONSE_TARGET_H", 24)  # answer within
     app.config.setdefault("PERFORMANCE_RESPONSE_AIM_H", 9)  # and aim for
     app.config.setdefault("PERFORMANCE_LEAD_TARGET_MIN", 40)  # new leads (20-40 minutes)
     app.config.setdefault("AUDIT_ACT_WITHIN_H", 24)  # a Needs Improvement is acted on within
+    app.config.setdefault("MAX_IMPORT_MB", 50)  # an outcomes CSV (100,000 rows: about 8 MB)
     register(app, *RULES)
     app.register_blueprint(bp)
+    allow_large_body(app, "performance.import_outcomes", "MAX_IMPORT_MB")
     add_nav_link(app, NavLink("performance.dashboard", "Performance", order=50))
     for card in home.CARDS:
         add_home_card(app, card)
@@ -39,3 +43,6 @@ def init_app(app: Flask) -> None:
     for export in exports.EXPORTS:
         add_export(app, export)
     app.cli.add_command(import_cli)
+    app.cli.add_command(outcomes_cli)
+    sums.init_app(app)
+    add_worker_check(app, sums.check_at_worker_start)

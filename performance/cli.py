@@ -1,4 +1,6 @@
-"""``coachlab import outcomes FILE.csv``: the CSV import with the server's rights."""
+"""``coachlab import outcomes FILE.csv``: the CSV import with the server's rights;
+``coachlab outcomes rebuild-sums``: the dashboards' per-week and per-month sums from every
+outcome row."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from performance import imports
+from coachlab.db import db
+from performance import imports, sums
 
 
 @click.group("import")
@@ -34,3 +37,18 @@ def import_outcomes_command(path: str) -> None:
     else:
         click.echo(report.summary(), err=True)
         sys.exit(1)
+
+
+@click.group("outcomes")
+def outcomes_cli() -> None:
+    """Interaction outcomes."""
+
+
+@outcomes_cli.command("rebuild-sums")
+@with_appcontext
+def rebuild_sums_command() -> None:
+    """Recompute the dashboards' per-week and per-month sums from every outcome row (after
+    an upgrade or a change of the reply targets; the worker does it at start-up too)."""
+    sums.rebuild()
+    db.session.commit()
+    click.echo("Outcome sums rebuilt.")

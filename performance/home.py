@@ -1,19 +1,25 @@
 """The performance package's start-page cards: the daily digest (what changed since
-yesterday) for advisors and coaches, with the audits waiting for action or overdue."""
+yesterday) for advisors, coaches and auditors, with the audits waiting for action or
+overdue; and for auditors the latest calls nobody has audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask import render_template
 from markupsafe import Markup
 
-from coachlab import timezones
+from coachlab import access, timezones
 from coachlab.auth.models import Role, User
-from coachlab.db import utcnow
+from coachlab.db import db, utcnow
 from coachlab.plugins import HomeCard
+from coachlab.recordings.models import Recording, Status
 from performance import figures as fig
 from performance import service
+from performance.models import Audit
+
+TO_AUDIT_SHOWN = 8  # the newest calls nobody audited, offered to auditors
 
 
 def _day_scopes(user: User) -> tuple[fig.Scope, fig.Scope]:
@@ -41,4 +47,20 @@ def digest(user: User, since) -> Markup:
         is_advisor=user.role is Role.ADVISOR))
 
 
-CARDS = (HomeCard("performance-digest", frozenset({"advisor", "coach"}), digest, order=15),)
+def to_audit(user: User, since) -> Markup:
+    """The newest processed calls without an audit, for an auditor."""
+    unaudited = (access.visible_recordings(user)
+                 .where(Recording.status == Status.READY,
+                        ~sa.exists().where(Audit.recording_id == Recording.id))
+                 .options(sa.orm.joinedload(Recording.advisor)))
+    total = db.session.scalar(unaudited.with_only_columns(sa.func.count(Recording.id)))
+    calls = db.session.scalars(unaudited.order_by(Recording.called_at.desc())
+                               .limit(TO_AUDIT_SHOWN)).all()
+    return Markup(render_template("performance/home/to_audit.html", calls=calls, total=total))
+
+
+CARDS = (
+    HomeCard("performance-digest", frozenset({"advisor", "coach", "auditor"}), digest,
+             order=15),
+    HomeCard("performance-to-audit", frozenset({"auditor"}), to_audit, order=5),
+)

@@ -10,14 +10,17 @@ zone); empty outcome cells mean "not known".
 The file is read twice and never held: the first pass validates every row (advisors and
 recordings looked up a chunk at a time), the second writes in batches of ``BATCH`` rows in
 one transaction, updating the rows whose ``interaction_id`` exists and inserting the
-others. Memory grows only with the ids seen (to name a duplicate's first line) and the
-errors found, never with the rows.
+others. The ids seen (to name a duplicate's first line) are kept in a temporary SQLite
+file, so memory grows only with the errors found, never with the rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -28,12 +31,14 @@ from coachlab import timezones
 from coachlab.auth.models import Role, User
 from coachlab.db import db, utcnow
 from coachlab.recordings.models import Recording
+from performance import sums
 from performance.models import Channel, Outcome
 
 REQUIRED = ("interaction_id", "advisor_email", "occurred_at", "channel", "nps", "csat",
             "resolved", "response_seconds", "converted", "new_customer")
 OPTIONAL = ("recording_id", "first_contact_resolution")
 BATCH = 1000
+ANALYZE_AFTER = 10_000  # new rows after which PostgreSQL's statistics of outcomes are renewed
 MAX_ID = 120
 BOOLEANS = {"yes": True, "no": False, "": None}
 
@@ -228,8 +233,42 @@ class Advisors:
         return cls(by_email, allowed)
 
 
-def _validate_chunk(chunk, advisors: Advisors, seen: dict[str, int],
+class FirstLines:
+    """The line each interaction id first appeared on, in a temporary SQLite file with a
+    small page cache (:func:`first_lines`): memory stays flat however many ids a file
+    holds."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -2048;"
+            "CREATE TABLE seen (id TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;")
+
+    def earlier_line(self, interaction_id: str, line: int) -> int | None:
+        """The line ``interaction_id`` was first seen on, or None (and it is now seen on
+        ``line``)."""
+        added = self._db.execute("INSERT INTO seen VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                 (interaction_id, line))
+        if added.rowcount:
+            return None
+        return self._db.execute("SELECT line FROM seen WHERE id = ?",
+                                (interaction_id,)).fetchone()[0]
+
+
+@contextlib.contextmanager
+def first_lines() -> Iterator[FirstLines]:
+    with tempfile.NamedTemporaryFile(prefix="coachlab-import-", suffix=".sqlite") as file:
+        connection = sqlite3.connect(file.name)
+        try:
+            yield FirstLines(connection)
+        finally:
+            connection.close()
+
+
+def _validate_chunk(chunk, advisors: Advisors, seen: FirstLines | None,
                     report: ImportReport) -> list[tuple[int, dict]]:
+    """The chunk's good rows, with every bad one added to ``report``; duplicates are looked
+    for only when ``seen`` is given (the second pass has checked them already)."""
     good: list[tuple[int, dict]] = []
     for line, row, problem in chunk:
         report.rows += 1
@@ -246,12 +285,9 @@ def _validate_chunk(chunk, advisors: Advisors, seen: dict[str, int],
             reasons.append(str(exc))
             values = None
         interaction_id = row["interaction_id"].strip()
-        if interaction_id:
-            if interaction_id in seen:
-                reasons.append(f"interaction_id {interaction_id!r} is already on line "
-                               f"{seen[interaction_id]}")
-            else:
-                seen[interaction_id] = line
+        if interaction_id and seen is not None \
+                and (earlier := seen.earlier_line(interaction_id, line)) is not None:
+            reasons.append(f"interaction_id {interaction_id!r} is already on line {earlier}")
         email = row["advisor_email"].strip().lower()
         found = advisors.by_email.get(email)
         if email and found is None:
@@ -280,24 +316,55 @@ def _validate_chunk(chunk, advisors: Advisors, seen: dict[str, int],
     return good
 
 
-def _write_chunk(rows: list[dict], report: ImportReport) -> None:
+def _write_chunk(rows: list[dict], report: ImportReport, days: dict) -> None:
+    """Insert the new ids, update the others. ``days`` keeps, per advisor, the first and
+    last UTC day the rows were and are now in, and those of the recordings they named or
+    name (whose own outcome fields stop or start counting): ``performance.sums`` recounts
+    the cells between them at the end."""
+
+    def seen(advisor_id: int, when: dt.datetime) -> None:
+        day = when.astimezone(dt.UTC).date()
+        first_last = days.get(advisor_id)
+        if first_last is None:
+            days[advisor_id] = [day, day]
+        elif day < first_last[0]:
+            first_last[0] = day
+        elif day > first_last[1]:
+            first_last[1] = day
+
+    named: set[int] = set()
     ids = [r["interaction_id"] for r in rows]
-    existing = dict(db.session.execute(
-        sa.select(Outcome.interaction_id, Outcome.id).where(Outcome.interaction_id.in_(ids))).all())
+    existing = {}
+    for interaction_id, outcome_id, advisor_id, occurred_at, recording_id in db.session.execute(
+            sa.select(Outcome.interaction_id, Outcome.id, Outcome.advisor_id,
+                      Outcome.occurred_at, Outcome.recording_id)
+            .where(Outcome.interaction_id.in_(ids))):
+        existing[interaction_id] = outcome_id
+        seen(advisor_id, occurred_at)
+        if recording_id is not None:
+            named.add(recording_id)
     now = utcnow()
     inserts, updates = [], []
     for values in rows:
         values = {k: v for k, v in values.items() if k != "advisor_email"}
         values["imported_at"] = now
+        seen(values["advisor_id"], values["occurred_at"])
+        if values.get("recording_id") is not None:
+            named.add(values["recording_id"])
         if values["interaction_id"] in existing:
             values["id"] = existing[values["interaction_id"]]
             updates.append(values)
         else:
             inserts.append(values)
+    if named:
+        for advisor_id, called_at in db.session.execute(
+                sa.select(Recording.advisor_id, Recording.called_at)
+                .where(Recording.id.in_(sorted(named)))):
+            seen(advisor_id, called_at)
     if inserts:
-        db.session.execute(sa.insert(Outcome), inserts)
+        db.session.execute(sa.insert(Outcome).execution_options(**sums.KEEP), inserts)
     if updates:
-        db.session.execute(sa.update(Outcome), updates)
+        db.session.execute(sa.update(Outcome).execution_options(**sums.KEEP), updates)
     report.inserted += len(inserts)
     report.updated += len(updates)
 
@@ -310,9 +377,8 @@ def import_outcomes(open_stream: Callable[[], IO[str]], *, acting: User | None) 
     the advisors they see."""
     report = ImportReport()
     advisors = Advisors.for_user(acting)
-    seen: dict[str, int] = {}
     try:
-        with open_stream() as stream:
+        with open_stream() as stream, first_lines() as seen:
             for chunk in _chunks(_rows(stream), BATCH):
                 _validate_chunk(chunk, advisors, seen, report)
     except ImportError_ as exc:
@@ -321,21 +387,30 @@ def import_outcomes(open_stream: Callable[[], IO[str]], *, acting: User | None) 
     except (UnicodeDecodeError, csv.Error) as exc:
         report.header_error = f"the file is not a readable UTF-8 CSV ({exc})."
         return report
-    seen.clear()
     report.errors.sort(key=lambda e: e.line)
     if not report.ok or report.rows == 0:
         if report.rows == 0 and report.ok:
             report.header_error = "the file has a header but no rows."
         return report
     rows_read = report.rows
+    days: dict = {}  # advisor: [first day, last day], however many rows
     try:
         with open_stream() as stream:
             for chunk in _chunks(_rows(stream), BATCH):
-                good = _validate_chunk(chunk, advisors, {}, ImportReport())
-                _write_chunk([v for _, v in good], report)
+                good = _validate_chunk(chunk, advisors, None, ImportReport())
+                _write_chunk([v for _, v in good], report, days)
+        sums.refresh(key for advisor_id, first_last in days.items() for day in first_last
+                     for key in sums.keys_of(advisor_id,
+                                             dt.datetime.combine(day, dt.time(), dt.UTC)))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    if db.engine.dialect.name == "postgresql" and report.inserted >= ANALYZE_AFTER:
+        # fresh statistics now rather than at autovacuum's next round: the dashboards'
+        # plans depend on how many outcomes there are
+        db.session.execute(sa.text("ANALYZE outcomes"))
+        db.session.execute(sa.text("ANALYZE outcome_sums"))
+        db.session.commit()
     report.rows = rows_read
     return report

@@ -233,7 +233,8 @@ def dashboard() -> Response | str:
                                 days=request.args.get("days"),
                                 channel=request.args.get("channel")))
     scope, days, channel, zone = _filters()
-    title = "Company performance" if user.role is Role.ADMIN else "Your teams' performance"
+    title = ("Your teams' performance" if user.role is Role.COACH
+             else "Company performance")
     return _dashboard(title, scope, days, channel, zone)
 
 
@@ -270,7 +271,7 @@ def download(fmt: str) -> Response:
     if fmt not in ("csv", "json") or what not in exports.TABLES:
         abort(404)
     user: User = current_user
-    if user.role not in (Role.ADMIN, Role.COACH):
+    if user.role not in (Role.ADMIN, Role.COACH, Role.AUDITOR):
         abort(404)
     options = {}
     for name in ("since", "until"):

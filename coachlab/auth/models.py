@@ -15,6 +15,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     COACH = "coach"
     ADVISOR = "advisor"
+    AUDITOR = "auditor"  # quality assurance: sees and audits every call, coaches nobody
 
 
 team_coaches = sa.Table(
@@ -102,6 +103,10 @@ class User(UserMixin, db.Model):
     @property
     def is_advisor(self) -> bool:
         return self.role is Role.ADVISOR
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role is Role.AUDITOR
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

@@ -96,6 +96,8 @@ def _apply_filters(query: sa.Select, form: RecordingFilterForm) -> sa.Select:
 @bp.route("/upload", methods=["GET", "POST"])
 @login_required
 def upload() -> str | Response | tuple[str, int]:
+    if current_user.is_auditor:
+        abort(404)  # auditors see every call but upload for nobody (the "upload" rule)
     form = RecordingUploadForm()
     form.advisor.set_objects(db.session.scalars(
         access.visible_advisors(current_user).outerjoin(User.team)

@@ -28,6 +28,7 @@ def cast(make_team, make_user):
     coach = make_user(Role.COACH, led_teams=[blue], name="Cora Coach")
     advisor = make_user(Role.ADVISOR, team=blue, name="Ada Advisor")
     admin = make_user(Role.ADMIN, name="Adi Admin")
+    auditor = make_user(Role.AUDITOR, name="Quinn Auditor")
     with OBJECTION_CALL.open("rb") as stream:
         recording = store_upload(stream, OBJECTION_CALL.name, CallDetails(
             advisor=advisor, called_at=dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC),
@@ -35,7 +36,8 @@ def cast(make_team, make_user):
             uploaded_by=coach)
     db.session.commit()
     assert recording.status is Status.READY, recording.failure_reason
-    return {"coach": coach, "advisor": advisor, "admin": admin, "recording": recording}
+    return {"coach": coach, "advisor": advisor, "admin": admin, "auditor": auditor,
+            "recording": recording}
 
 
 def sign_in(page, base: str, user) -> None:
@@ -64,6 +66,7 @@ def rect(page, selector: str) -> dict:
     ("advisor", ["Your day", "Your latest calls", "Your coaching", "Since yesterday",
                  "Your microskills", "Your buddy", "New comments on your clips"]),
     ("admin", ["Set-up", "Failed jobs"]),
+    ("auditor", ["Calls to audit", "Since yesterday"]),
 ])
 def test_each_role_starts_on_a_page_that_says_what_needs_them(
         browser, live_server, cast, tmp_path, role, cards, width):
@@ -81,6 +84,8 @@ def test_each_role_starts_on_a_page_that_says_what_needs_them(
             assert "NPS 4" in page.inner_text("#card-latest-calls")
         if role == "admin":
             assert "Every team has a coach" in page.inner_text("#card-setup")
+        if role == "auditor":
+            assert "Cancellation because of a price rise" in page.inner_text("#card-to-audit")
         assert no_sideways_scroll(page)
         page.screenshot(path=str(tmp_path / f"home-{role}-{width}.png"), full_page=True)
     finally:
@@ -159,7 +164,9 @@ def test_the_recording_page_puts_suggestions_and_transcript_first_and_keeps_the_
         assert page.locator("#media").is_visible()
         page.screenshot(path=str(tmp_path / f"recording-{width}.png"))
 
-        # selecting words chooses a region: the form opens with it
+        # selecting words chooses a region: the form opens with it (the call paused first:
+        # playing, the transcript follows the words and could move them before the drag)
+        page.evaluate("document.getElementById('media').pause()")
         words = page.locator("#segments .w")
         words.nth(2).scroll_into_view_if_needed()
         box_a, box_b = words.nth(2).bounding_box(), words.nth(4).bounding_box()

@@ -1,7 +1,9 @@
-"""Issue 15's "done when", in Chromium: a coach imports outcomes, audits a call Needs
-Improvement, the advisor sees it and acts on it, and the dashboards and rankings show the
-figures computed from the imported data (Ali: NPS 10, 9, 7, 3 = 25; the team with Bea's 9
-and 0: 3 promoters and 2 detractors of 6 scores = 17)."""
+"""Issue 15's "done when", in Chromium, against CoachLab served as ``make run`` serves it
+(``coachlab serve``: gunicorn and the real worker, with the demo data): an admin sets up a
+team, its coach uploads a call (processed by the worker), imports outcomes, audits the call
+Needs Improvement, the advisor sees it and acts on it, and the dashboards and rankings show
+the figures computed from the imported data (Ali: NPS 10, 9, 7, 3 = 25; the team with Bea's
+9 and 0: 3 promoters and 2 detractors of 6 scores = 17)."""
 
 from __future__ import annotations
 
@@ -11,35 +13,86 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from coachlab.auth.models import Role
-from coachlab.db import utcnow
-from tests.factories import PASSWORD
+from coachlab.demo.seed import DEMO_PASSWORD, MEDIA_DIR
+from tests.served import ServedApp
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def cast(make_team, make_user, make_recording):
-    blue = make_team("Blue")
-    coach = make_user(Role.COACH, led_teams=[blue], name="Cora Coach", email="cora@example.com")
-    ali = make_user(team=blue, name="Ali", email="ali@example.com")
-    bea = make_user(team=blue, name="Bea", email="bea@example.com")
-    call = make_recording(ali, called_at=utcnow() - dt.timedelta(days=1), title="Double charge")
-    return blue, coach, ali, bea, call
+PASSWORD = "blue-team-password"
 
 
-def sign_in(page, base: str, user) -> None:
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    app = ServedApp(tmp_path_factory.mktemp("served-performance"))
+    try:
+        yield app.start()
+    finally:
+        app.stop()
+
+
+def sign_in(page, served: ServedApp, email: str, password: str = PASSWORD) -> None:
+    page.goto("about:blank")  # no request of the last page may set a new session cookie
     page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
+    page.goto(f"{served.url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{served.url}/")
 
 
-def test_import_audit_act_and_the_figures(live_server, page, cast, tmp_path):
-    blue, coach, ali, bea, call = cast
-    when = (utcnow() - dt.timedelta(days=2)).isoformat()
+def set_up_the_blue_team(page, served: ServedApp) -> int:
+    """As the demo admin: team Blue, its coach Cora, advisors Ali and Bea; the team's id."""
+    sign_in(page, served, "admin@example.com", DEMO_PASSWORD)
+    page.goto(f"{served.url}/admin/teams")
+    page.fill("#name", "Blue")
+    page.get_by_role("button", name="Create team").click()
+    expect(page.locator("main")).to_contain_text("Blue")
+    for role, email, name in (("coach", "cora@example.com", "Cora Coach"),
+                              ("advisor", "ali@example.com", "Ali"),
+                              ("advisor", "bea@example.com", "Bea")):
+        page.goto(f"{served.url}/admin/users/new")
+        page.select_option("#role", role)
+        page.fill("#email", email)
+        page.fill("#name", name)
+        page.select_option("#led_teams" if role == "coach" else "#team", label="Blue")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Create user").click()
+        page.wait_for_url(f"{served.url}/admin/users")
+    [(team_id,)] = served.query("SELECT id FROM teams WHERE name = 'Blue'")
+    return team_id
+
+
+def upload_a_call_of_ali(page, served: ServedApp) -> int:
+    """As Cora: a call of Ali's through the upload page, processed by the real worker."""
+    page.goto(f"{served.url}/recordings/upload")
+    page.set_input_files("input[name=files]", str(MEDIA_DIR / "billing-double-charge.ogg"))
+    page.select_option("select[name=advisor]", label="Ali")
+    page.fill("input[name=title]", "Double charge")
+    page.click("#upload-submit")
+    page.wait_for_url(re.compile(r".*/recordings/\d+$"), timeout=60_000)
+    call_id = int(page.url.rsplit("/", 1)[1])
+    served.wait_for(lambda: served.query("SELECT status FROM recordings WHERE id = :i",
+                                         i=call_id)[0].status == "ready",
+                    "the worker to process the call", timeout=600, every=1)
+    return call_id
+
+
+def test_import_audit_act_and_the_figures(served, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        check_the_done_when(page, served, tmp_path)
+    finally:
+        context.close()
+
+
+def check_the_done_when(page, served: ServedApp, tmp_path) -> None:
+    blue_id = set_up_the_blue_team(page, served)
+    sign_in(page, served, "cora@example.com")
+    call_id = upload_a_call_of_ali(page, served)
+
+    when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).isoformat()
     header = ("interaction_id,advisor_email,occurred_at,channel,nps,csat,resolved,"
               "response_seconds,converted,new_customer\n")
     rows = [("a1", "ali", 10, 5, "yes", 60, "yes", "yes"),
@@ -52,8 +105,7 @@ def test_import_audit_act_and_the_figures(live_server, page, cast, tmp_path):
     good.write_text(header + "".join(f"{i},{who}@example.com,{when},call,{n},{c},{r},{s},{v},{w}\n"
                                      for i, who, n, c, r, s, v, w in rows))
 
-    sign_in(page, live_server, coach)
-    page.goto(f"{live_server}/performance/import")
+    page.goto(f"{served.url}/performance/import")
     page.set_input_files("#file", str(bad))
     page.get_by_role("button", name="Import").click()
     expect(page.locator("#import-summary")).to_contain_text("Nothing imported")
@@ -63,7 +115,7 @@ def test_import_audit_act_and_the_figures(live_server, page, cast, tmp_path):
     page.get_by_role("button", name="Import").click()
     expect(page.locator("#import-summary")).to_contain_text("Imported 6 interactions: 6 new")
 
-    page.goto(f"{live_server}/recordings/{call.id}")
+    page.goto(f"{served.url}/recordings/{call_id}")
     page.locator("#audit-call").click()
     page.select_option("#band", "needs_improvement")
     page.fill("#comment", "Name the frustration before asking for the order number.")
@@ -72,22 +124,22 @@ def test_import_audit_act_and_the_figures(live_server, page, cast, tmp_path):
     expect(page.locator("#audit")).to_contain_text("Needs Improvement")
     audit_url = page.url
 
-    sign_in(page, live_server, ali)
+    sign_in(page, served, "ali@example.com")
     expect(page.locator("#card-performance-digest")).to_contain_text("waiting for action")
-    page.goto(f"{live_server}/performance/audits")
+    page.goto(f"{served.url}/performance/audits")
     expect(page.locator("#audit-list")).to_contain_text("Needs Improvement")
     page.locator("#audit-list a", has_text="Double charge").click()
     page.wait_for_url(audit_url)
     page.fill("#note", "Listened back; naming the feeling first from today.")
     page.get_by_role("button", name="Mark as acted on").click()
     expect(page.locator("#acted")).to_contain_text("naming the feeling first")
-    page.goto(f"{live_server}/performance/")
+    page.goto(f"{served.url}/performance/")
     expect(page.locator("#kpi-nps")).to_contain_text("25")
     expect(page.locator("#kpi-nps")).to_contain_text("n = 4 scores")
     expect(page.locator("#quality-by-month")).to_contain_text("1")
 
-    sign_in(page, live_server, coach)
-    page.goto(f"{live_server}/performance/teams/{blue.id}?days=30")
+    sign_in(page, served, "cora@example.com")
+    page.goto(f"{served.url}/performance/teams/{blue_id}?days=30")
     expect(page.locator("#kpi-nps strong")).to_have_text("17")
     expect(page.locator("#kpi-nps")).to_contain_text("n = 6 scores")
     expect(page.locator("#kpi-nps")).to_contain_text("3 promoters · 1 passives · 2 detractors")

@@ -4,6 +4,7 @@ in their list and acts on a Needs Improvement; overdue ones show on both start p
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
@@ -129,3 +130,42 @@ def test_a_deleted_clip_leaves_the_audit_and_a_deleted_call_takes_it(people, mak
     db.session.commit()
     db.session.expire_all()
     assert audits() == []
+
+
+def test_an_auditor_audits_any_call_and_coaches_nobody(people, make_user, make_recording,
+                                                       client, login):
+    from coachlab.auth.models import Role
+    from sessions import service as sessions
+
+    auditor = make_user(Role.AUDITOR, name="Quinn Auditor")
+    blue_call = make_recording(people["ali"], called_at=utcnow() - dt.timedelta(days=1))
+    red_call = make_recording(people["ray"], called_at=utcnow() - dt.timedelta(days=2))
+    session = sessions.create_session(coach=people["coach"], advisor=people["ali"],
+                                      scheduled_at=None)
+    db.session.commit()
+    login(auditor)
+    home = client.get("/").get_data(as_text=True)
+    assert "Calls to audit" in home and "2 calls without an audit" in home
+    for call in (blue_call, red_call):  # every team's calls, not only one
+        assert client.get(f"/recordings/{call.id}").status_code == 200
+        response = client.post_form("/performance/audits/new", {
+            "recording": call.id, "band": "outstanding", "comment": "Clear and warm",
+            "microskills": ["W.empathy"]})
+        assert response.status_code == 302
+    assert {a.auditor_id for a in audits()} == {auditor.id}
+    assert "Every call has an audit" in client.get("/").get_data(as_text=True)
+    for page in ("/performance/", f"/performance/teams/{people['red'].id}",
+                 f"/performance/advisors/{people['ray'].id}", "/performance/audits",
+                 "/performance/export.csv?what=audits"):
+        assert client.get(page).status_code == 200, page
+    # no uploads, imports, coaching sessions or user admin
+    for page in ("/recordings/upload", "/performance/import", f"/sessions/{session.id}",
+                 "/admin/users/new"):
+        assert client.get(page).status_code in (403, 404), page
+    assert "Upload" not in client.get("/recordings/").get_data(as_text=True).split("<main")[0]
+    # every page the menu offers an auditor opens
+    menu = client.get("/").get_data(as_text=True).split('id="site-menu"')[1].split("</ul>")[0]
+    links = re.findall(r'href="(/[^"]*)"', menu)
+    assert len(links) >= 6 and "/recordings/upload" not in links
+    for link in links:
+        assert client.get(link).status_code == 200, link

@@ -145,6 +145,12 @@ def test_an_outlier_and_what_they_do_differently(people, tmp_path, make_recordin
     clip = create_clip(calls["ali"][0], 0.0, 1.5,
                        ClipDetails(title="Empathy", microskills=["W.empathy"]),
                        acting=people["coach"])
+    # three newer empathy clips: the newest three are shown, newest first
+    newer = [create_clip(calls["ali"][1], 0.0, 1.0 + k / 10,
+                         ClipDetails(title=f"Empathy {k}", microskills=["W.empathy"]),
+                         acting=people["coach"]) for k in range(3)]
+    for k, c in enumerate(newer):
+        c.created_at = clip.created_at + dt.timedelta(minutes=1 + k)
     db.session.commit()
     s = scope(team_id=people["blue"].id)
     per = fig.by_advisor(people["coach"], s)
@@ -156,7 +162,16 @@ def test_an_outlier_and_what_they_do_differently(people, tmp_path, make_recordin
     first, second = ali.differences[:2]
     assert (first.code, first.rate, first.team_rate) == ("W.empathy", 3.0, 0.0)
     assert (second.code, second.rate, second.team_rate) == ("A.greeting", 0.0, 1.0)
-    assert [c.id for c in first.clips] == [clip.id]
+    assert [c.id for c in first.clips] == [c.id for c in reversed(newer)]
+    assert second.clips == []  # Ali has no greeting clip
     # with fewer than 20 scores behind it, no outlier
     per[people["ali"].id].nps_n = 19
     assert fig.outliers(people["coach"], s, per, teams) == []
+    per[people["ali"].id].nps_n = 20
+    # standing out on CSAT too, Ali's second outlier shows the same clips
+    for name, total in (("ali", 100), ("bea", 40), ("cal", 42), ("dee", 38)):
+        per[people[name].id].csat_n, per[people[name].id].csat_sum = 20, total
+    both = fig.outliers(people["coach"], s, per, teams)
+    assert sorted(o.metric for o in both) == ["csat", "nps"]
+    for o in both:
+        assert [c.id for c in o.differences[0].clips] == [c.id for c in reversed(newer)]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from coachlab.db import db
 from performance.models import Channel, Outcome
@@ -160,3 +163,33 @@ def test_the_upload_form_shows_the_report(people, tmp_path, client, login):
     client.post_form("/logout")
     login(people["ali"])
     assert client.get("/performance/import").status_code == 404
+
+
+def test_the_form_takes_a_file_over_the_small_body_limit(app, people, tmp_path, client, login):
+    """Every other form may post MAX_REQUEST_MB (1 MB); the import takes MAX_IMPORT_MB."""
+    rows = [row(f"BIG-{i:06d}", "ali@example.com", WHEN, nps=i % 11, csat=1 + i % 5,
+                resolved="yes", response=60) for i in range(20_000)]
+    big = write_csv(tmp_path / "big.csv", rows)
+    assert big.stat().st_size > app.config["MAX_REQUEST_MB"] * 1024 * 1024
+    login(people["coach"])
+    # the body built here, as a browser sends it (the test client would spool it to a file
+    # it never closes)
+    with big.open("rb") as f:
+        boundary, body = encode_multipart({"csrf_token": client.csrf_token(),
+                                           "file": FileStorage(f, "big.csv")})
+    post = functools.partial(client.post, "/performance/import", data=body,
+                             content_type=f"multipart/form-data; boundary={boundary}")
+    assert "Imported 20000 interactions: 20000 new" in post().get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Outcome.id))) == 20_000
+    app.config["MAX_IMPORT_MB"] = 0.5
+    response = post()
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True).lower()
+
+
+def test_a_duplicate_far_apart_names_its_first_line(people, tmp_path):
+    rows = [row(f"D-{i}", "ali@example.com", WHEN) for i in range(3000)]
+    rows.append(row("D-7", "bea@example.com", WHEN))
+    report = import_file(write_csv(tmp_path / "dup.csv", rows))
+    assert not report.ok and [(e.line, e.reason) for e in report.errors] == [
+        (3002, "interaction_id 'D-7' is already on line 9")]
+    assert outcomes() == []
