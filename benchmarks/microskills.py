@@ -10,7 +10,9 @@ Usage: python benchmarks/microskills.py [--annomi PATH] [--errors N]
 2. Throughput over 20,000 utterances (model load excluded).
 3. AnnoMI (evaluation only, read from the shared data folder, never trained on):
    open vs closed question macro-F1 among therapist utterances annotated as questions
-   (majority vote over annotators), and a mapped question/reflection/other report.
+   (majority vote over annotators), and a mapped question/reflection/other report. Each
+   therapist utterance is tagged with the client utterance before it as its context, as the
+   app tags an advisor's turn after the customer's.
 """
 
 from __future__ import annotations
@@ -158,22 +160,28 @@ def _majority(values: list[str]) -> str:
 
 
 def load_annomi(path: Path) -> list[dict[str, str]]:
-    """One row per therapist utterance with majority-vote labels."""
+    """One row per therapist utterance with majority-vote labels, and the client utterance
+    it follows in its conversation (the context the app gives an advisor's turn)."""
     votes: dict[tuple[str, str], dict] = {}
     order: list[tuple[str, str]] = []
+    last_client: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
+            transcript = row["transcript_id"]
             if row["interlocutor"] != "therapist":
+                last_client[transcript] = row["utterance_text"]
                 continue
-            key = (row["transcript_id"], row["utterance_id"])
+            key = (transcript, row["utterance_id"])
             if key not in votes:
-                votes[key] = {"text": row["utterance_text"], "behaviour": [], "subtype": []}
+                votes[key] = {"text": row["utterance_text"], "behaviour": [], "subtype": [],
+                              "context": last_client.get(transcript)}
                 order.append(key)
             votes[key]["behaviour"].append(row["main_therapist_behaviour"])
             votes[key]["subtype"].append(row["question_subtype"] if row["question_exists"] ==
                                          "True" else "")
     return [{"text": votes[k]["text"], "behaviour": _majority(votes[k]["behaviour"]),
-             "subtype": _majority(votes[k]["subtype"])} for k in order]
+             "subtype": _majority(votes[k]["subtype"]), "context": votes[k]["context"]}
+            for k in order]
 
 
 def annomi(path: Path, show_errors: int) -> None:
@@ -182,7 +190,7 @@ def annomi(path: Path, show_errors: int) -> None:
         return
     rows = load_annomi(path)
     model = load_model()
-    scores = skill_scores([r["text"] for r in rows], model)
+    scores = skill_scores([r["text"] for r in rows], model, [r["context"] for r in rows])
     idx = {c: i for i, c in enumerate(model.skills.codes)}
     thr = dict(zip(model.skills.codes, model.skills.thresholds, strict=True))
 

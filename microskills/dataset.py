@@ -46,3 +46,24 @@ def iter_utterances(path: Path = DATA_PATH) -> Iterator[Utterance]:
 def load_split(heldout: bool, path: Path = DATA_PATH) -> list[Utterance]:
     """All utterances of the training (``heldout=False``) or held-out split."""
     return [u for u in iter_utterances(path) if is_heldout(u.conversation) == heldout]
+
+
+WRITTEN_DIR = Path(__file__).resolve().parent.parent / "tools" / "microskills_datagen" / "written"
+"""Conversations written and labelled by hand from the spec alone, one file per writer
+(``w1.jsonl`` ...; conversation ids start with the writer's id). Training material only:
+the writers never saw the tagger, its rules, its other data or the evaluation sets."""
+
+
+def writer_of(conversation_id: str) -> str | None:
+    """``"w3"`` for ``"w3-012"``; None for the generated corpus's ids."""
+    head, _, rest = conversation_id.partition("-")
+    return head if rest and head.startswith("w") and head[1:].isdigit() else None
+
+
+def load_written(folder: Path = WRITTEN_DIR) -> list[Utterance]:
+    """Every hand-written utterance, in conversation order (empty when the folder is not
+    there, e.g. in an installed package: it is build material)."""
+    out: list[Utterance] = []
+    for path in sorted(folder.glob("w*.jsonl")) if folder.is_dir() else ():
+        out.extend(iter_utterances(path))
+    return out

@@ -1,19 +1,38 @@
-"""Train the microskill tagger's linear model on the TRAINING split only.
+"""Train the microskill tagger's linear model.
 
-Usage: python scripts/train_microskills.py [--data PATH] [--c 8.0]
+Usage:
+  python scripts/train_microskills.py [--c 8] [--written-weight 4] [--turn-words] [--names]
+  python scripts/train_microskills.py --dev [same options]
 
-Writes microskills/model/tagger.npz and tagger_vocab.json (portable: numpy arrays and a
-JSON feature list, no pickle). Per-code thresholds are chosen by 5-fold cross-validation
-grouped by conversation, on the combined rule+model score, within the training split.
-AnnoMI is never used here.
+The training material is the generated corpus's training split
+(``microskills/data/conversations.jsonl``; its held-out quarter is never used) and the
+conversations written by hand from the spec (``tools/microskills_datagen/written/``), whose
+rows weigh ``--written-weight`` times more: they read like real calls, the generated ones
+like their templates. Neither the independent evaluation set nor AnnoMI is ever read here.
+
+Features: word and character n-grams (tf-idf) and the context strings of the customer turn
+an advisor answers (its signals, whether it asked a question, shared words); options add
+the words of the turn an utterance answers, of the advisor's reply, and first names.
+Per-code decision thresholds are chosen on out-of-fold probabilities: the writers split in
+two groups, each predicted by a model that never read it (the generated rows always train).
+
+``--dev`` writes nothing: it splits the writers in three groups, trains without each group
+and tags its conversations as the app does (in order, with the tagger's own signals as
+context), then prints per-code F1 and the macro-F1s. That is how settings are chosen.
+
+Writes microskills/model/tagger.npz and tagger_vocab.json (numpy arrays and a JSON feature
+list, no pickle).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 import warnings
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,33 +42,63 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from microskills.dataset import DATA_PATH, Utterance, load_split  # noqa: E402
+from microskills.dataset import (  # noqa: E402
+    DATA_PATH,
+    WRITTEN_DIR,
+    Utterance,
+    load_split,
+    load_written,
+    writer_of,
+)
 from microskills.masterlist import CODES, SIGNAL_CODES  # noqa: E402
 from microskills.tagger.core import (  # noqa: E402
     Context,
+    advisor_replies,
     all_context_features,
     combine_signal_scores,
     combine_skill_scores,
-    context_features,
-    previous_customer_turns,
+    previous_other_turns,
+    signal_features,
+    skill_features,
+    tag_conversation,
 )
 from microskills.tagger.features import analyze, clean, vectorize  # noqa: E402
 from microskills.tagger.model import Head, TaggerModel, save_model  # noqa: E402
+from microskills.tagger.names import ALL_NAME_FEATURES  # noqa: E402
 from microskills.tagger.questions import question_types  # noqa: E402
+from microskills.tagger.rules import RULE_ONLY_SKILLS  # noqa: E402
 
 THRESHOLD_GRID = np.round(np.arange(0.2, 0.91, 0.05), 2)
 #: idf given to the context features (they are not in the fitted vectoriser).
 CONTEXT_IDF = 3.0
 
 
-def _fit_head(x, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Settings:
+    c: float = 8.0
+    written_weight: float = 4.0
+    generated_share: float = 0.35
+    folds: int = 2
+    turn_words: bool = True  # the words of the turn an utterance answers are features
+    replies: bool = True  # a customer line also gets the words of the advisor's reply
+    names: bool = True  # where first names are in an advisor's words; the model then
+    # learns personalisation instead of leaving it to the capital-letter rules
+    written: Path = WRITTEN_DIR
+
+    @property
+    def rule_only(self) -> frozenset[str]:
+        return frozenset() if self.names else RULE_ONLY_SKILLS
+
+
+def _fit_head(x, y: np.ndarray, c: float,
+              weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
     intercept = np.full(y.shape[1], -10.0)
     for k in range(y.shape[1]):
         if y[:, k].sum() == 0:  # nothing to learn; the rules alone decide
             continue
         clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
-        clf.fit(x, y[:, k])
+        clf.fit(x, y[:, k], sample_weight=weights)
         coef[:, k] = clf.coef_[0]
         intercept[k] = clf.intercept_[0]
     return coef, intercept
@@ -65,90 +114,252 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
     return 2 * tp / denom if denom else 1.0
 
 
-def contexts_of(utts: Sequence[Utterance]) -> list[Context | None]:
-    """The previous customer utterance of each utterance, within its conversation, with its
-    labelled signals (at run time the tagger's own signals stand in for the labels)."""
+def contexts_of(utts: Sequence[Utterance]) -> list[tuple[Context | None, str | None]]:
+    """For each utterance, the turn of the other party it answers, within its conversation:
+    for an advisor line the customer turn, as the tagger's ``Context`` (with its labelled
+    signals; at run time the tagger's own signals stand in for the labels) and as text; for a
+    customer line the advisor turn (text only)."""
     by_conv: dict[str, list[int]] = {}
     for i, u in enumerate(utts):
         by_conv.setdefault(u.conversation, []).append(i)
-    ctx: list[Context | None] = [None] * len(utts)
+    out: list[tuple[Context | None, str | None]] = [(None, None)] * len(utts)
     for idx in by_conv.values():
-        prev = previous_customer_turns([utts[i].speaker for i in idx])
+        prev = previous_other_turns([utts[i].speaker for i in idx])
         for i, j in zip(idx, prev, strict=True):
-            if j is not None:
-                u = utts[idx[j]]
+            if j is None:
+                continue
+            u = utts[idx[j]]
+            if u.speaker == "customer":
                 low = clean(u.text)
-                ctx[i] = Context(low, frozenset(u.signals), bool(question_types(low)))
-    return ctx
+                out[i] = (Context(low, frozenset(u.signals), bool(question_types(low))), u.text)
+            else:
+                out[i] = (None, u.text)
+    return out
+
+
+def replies_of(utts: Sequence[Utterance]) -> list[str | None]:
+    """For each customer utterance, the advisor turn that answers it (None otherwise)."""
+    by_conv: dict[str, list[int]] = {}
+    for i, u in enumerate(utts):
+        by_conv.setdefault(u.conversation, []).append(i)
+    out: list[str | None] = [None] * len(utts)
+    for idx in by_conv.values():
+        for i, j in zip(idx, advisor_replies([utts[i].speaker for i in idx]), strict=True):
+            if j is not None:
+                out[i] = utts[idx[j]].text
+    return out
+
+
+def _threshold_folds(utts: Sequence[Utterance], folds: int):
+    """Train/test row indices for the out-of-fold probabilities that thresholds are chosen
+    on. With hand-written rows: the writers split in ``folds`` groups (the generated rows
+    always train), so thresholds are set for people the model has not read, as in use.
+    Without: groups of conversations."""
+    writers = sorted({w for u in utts if (w := writer_of(u.conversation))})
+    if len(writers) >= folds:
+        of = {w: i % folds for i, w in enumerate(writers)}
+        fold = np.array([of.get(writer_of(u.conversation), -1) for u in utts])
+        for k in range(folds):
+            yield np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        return
+    groups = [u.conversation for u in utts]
+    yield from GroupKFold(n_splits=folds).split(np.zeros(len(utts)), None, groups)
 
 
 def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, combine, vocab,
-                idf, c: float, contexts: Sequence[Context | None] | None = None) -> Head:
+                idf, settings: Settings, contexts=None, verbose: bool = True,
+                previous=None) -> Head:
+    """``contexts``: an advisor head's (Context, text) of the customer turn of each row;
+    ``previous``: a customer head's (advisor turn before, advisor reply) texts per row."""
     texts = [u.text for u in utts]
-    groups = [u.conversation for u in utts]
+    written = np.array([writer_of(u.conversation) is not None for u in utts])
+    weights = np.where(written, settings.written_weight, 1.0)
     y = np.array([[code in getattr(u, attr) for code in codes] for u in utts], dtype=bool)
-    extras = None
-    if contexts is not None:
-        extras = [context_features(t, ctx) for t, ctx in zip(texts, contexts, strict=True)]
+    with_context = contexts is not None
+    extras = ctx_objs = None
+    if with_context:
+        ctx_objs = [c for c, _t in contexts]
+        extras = [skill_features(t, ctx, settings.turn_words, settings.names)
+                  for t, ctx in zip(texts, ctx_objs, strict=True)]
+    elif settings.turn_words or settings.replies:
+        extras = [signal_features(before, reply, settings.turn_words, settings.replies)
+                  for before, reply in previous]
     x = vectorize(texts, vocab, idf, extras)
     oof = np.zeros(y.shape)
-    for tr, te in GroupKFold(n_splits=5).split(x, y, groups):
-        coef, intercept = _fit_head(x[tr], y[tr], c)
+    for tr, te in _threshold_folds(utts, settings.folds):
+        coef, intercept = _fit_head(x[tr], y[tr], settings.c, weights[tr])
         oof[te] = _probs(x[te], coef, intercept)
-    ctxs = contexts if contexts is not None else [None] * len(texts)
-    combined = [combine(t, p, codes, ctx) for t, p, ctx in zip(texts, oof, ctxs, strict=True)]
+    ctxs = ctx_objs if ctx_objs is not None else [None] * len(texts)
+    combined = [combine(t, p, codes, ctx, rule_only=settings.rule_only)
+                for t, p, ctx in zip(texts, oof, ctxs, strict=True)]
     scores = np.vstack([c.scores for c in combined])
     fired = np.vstack([c.fired for c in combined])
     vetoed = np.vstack([c.vetoed for c in combined])
+    rows = written if written.any() else np.ones(len(utts), dtype=bool)
 
     def decide(k: int, t: float) -> np.ndarray:
-        return (fired[:, k] | (scores[:, k] >= t)) & ~vetoed[:, k]
+        return ((fired[:, k] | (scores[:, k] >= t)) & ~vetoed[:, k])[rows]
 
     thresholds = np.array([
-        max(THRESHOLD_GRID, key=lambda t, k=k: (_f1(decide(k, t), y[:, k]), -abs(t - 0.5)))
+        max(THRESHOLD_GRID, key=lambda t, k=k: (_f1(decide(k, t), y[rows, k]), -abs(t - 0.5)))
         for k in range(len(codes))
     ])
-    for code, k in zip(codes, range(len(codes)), strict=True):
-        rule_p = _f1(fired[:, k] & ~vetoed[:, k], y[:, k])
-        print(f"  {code:20s} positives={int(y[:, k].sum()):4d} threshold={thresholds[k]:.2f} "
-              f"cv-F1={_f1(decide(k, thresholds[k]), y[:, k]):.3f} rules-only-F1={rule_p:.3f}")
-    coef, intercept = _fit_head(x, y, c)
+    if verbose:
+        for k, code in enumerate(codes):
+            chosen = _f1(decide(k, thresholds[k]), y[rows, k])
+            print(f"  {code:20s} positives={int(y[rows, k].sum()):4d} "
+                  f"threshold={thresholds[k]:.2f} out-of-fold F1={chosen:.3f}")
+    coef, intercept = _fit_head(x, y, settings.c, weights)
     return Head(tuple(codes), coef.astype(np.float32), intercept, thresholds)
 
 
-def train(data: Path = DATA_PATH, c: float = 8.0) -> TaggerModel:
-    utts = load_split(heldout=False, path=data)
+def _kept(conversation: str, share: float) -> bool:
+    """A fixed ``share`` of the generated conversations (by a hash of the id, so every run
+    keeps the same ones)."""
+    return zlib.crc32(conversation.encode()) % 1000 < share * 1000
+
+
+def training_material(settings: Settings,
+                      exclude_writers: Sequence[str] = ()) -> list[Utterance]:
+    generated = [u for u in load_split(heldout=False, path=DATA_PATH)
+                 if _kept(u.conversation, settings.generated_share)]
+    written = [u for u in load_written(settings.written)
+               if writer_of(u.conversation) not in exclude_writers]
+    return generated + written
+
+
+def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -> TaggerModel:
     contexts = contexts_of(utts)
     agent = [u for u in utts if u.speaker == "agent"]
-    agent_ctx = [ctx for u, ctx in zip(utts, contexts, strict=True) if u.speaker == "agent"]
+    agent_ctx = [c for u, c in zip(utts, contexts, strict=True) if u.speaker == "agent"]
     customer = [u for u in utts if u.speaker == "customer"]
+    replies = replies_of(utts)
+    customer_prev = [(c[1], r) for u, c, r in zip(utts, contexts, replies, strict=True)
+                     if u.speaker == "customer"]
     tfidf = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=2)
     tfidf.fit([u.text for u in utts])
     vocab = {f: int(j) for f, j in tfidf.vocabulary_.items()}
-    idf = tfidf.idf_.astype(np.float64)
-    for f in all_context_features(SIGNAL_CODES):
-        vocab[f] = len(vocab)
-    idf = np.concatenate([idf, np.full(len(vocab) - len(idf), CONTEXT_IDF)])
-    print(f"training on {len(agent)} agent / {len(customer)} customer utterances from "
-          f"{len({u.conversation for u in utts})} conversations; {len(vocab)} features")
-    print("skills:")
-    skills = _train_head(agent, CODES, "skills", combine_skill_scores, vocab, idf, c, agent_ctx)
-    print("signals:")
+    idfs = list(tfidf.idf_.astype(np.float64))
+
+    def add(feature: str, weight: float) -> None:
+        if feature in vocab:
+            raise ValueError(f"feature {feature!r} made twice")
+        vocab[feature] = len(vocab)
+        idfs.append(weight)
+
+    for f in all_context_features(SIGNAL_CODES) + list(ALL_NAME_FEATURES):
+        add(f, CONTEXT_IDF)
+    words = [(f[2:], idfs[j]) for f, j in list(vocab.items()) if f.startswith("w:")]
+    for prefix, wanted in (("p", settings.turn_words), ("ar", settings.replies)):
+        for word, weight in words if wanted else ():  # weigh as the words themselves do
+            add(f"{prefix}:{word}", weight)
+    idf = np.array(idfs)
+    n_written = sum(writer_of(u.conversation) is not None for u in utts)
+    if verbose:
+        print(f"training on {len(agent)} agent / {len(customer)} customer utterances "
+              f"({n_written} written by hand) from {len({u.conversation for u in utts})} "
+              f"conversations; {len(vocab)} n-gram features; {settings}")
+        print("skills:")
+    skills = _train_head(agent, CODES, "skills", combine_skill_scores, vocab, idf, settings,
+                         agent_ctx, verbose)
+    if verbose:
+        print("signals:")
     signals = _train_head(customer, SIGNAL_CODES, "signals",
-                          lambda t, p, codes, _ctx: combine_signal_scores(t, p, codes), vocab,
-                          idf, c)
-    meta = {"C": c, "n_agent": len(agent), "n_customer": len(customer), "data": data.name}
+                          lambda t, p, codes, _ctx, rule_only: combine_signal_scores(
+                              t, p, codes), vocab,
+                          idf, settings, None, verbose, customer_prev)
+    meta = {"C": settings.c, "written_weight": settings.written_weight,
+            "generated_share": settings.generated_share,
+            "turn_words": settings.turn_words, "replies": settings.replies,
+            "names": settings.names,
+            "rule_only": sorted(settings.rule_only),
+            "n_agent": len(agent),
+            "n_customer": len(customer), "n_written": n_written}
     return TaggerModel(vocab, idf, skills, signals, meta)
 
 
+def per_code_f1s(utts: Sequence[Utterance], model: TaggerModel
+                 ) -> tuple[dict[str, float], dict[str, float]]:
+    """Per-code F1 of the tagger on whole conversations, tagged as the app tags them: the
+    18 microskills on advisor lines, the signals on customer lines."""
+    results = []
+    start = 0
+    for i in range(1, len(utts) + 1):
+        if i == len(utts) or utts[i].conversation != utts[start].conversation:
+            results.extend(tag_conversation([(u.text, u.speaker) for u in utts[start:i]], model))
+            start = i
+
+    def f1s(codes, speaker, attr) -> dict[str, float]:
+        pairs = [(set(getattr(u, attr)), set(getattr(r, attr)))
+                 for u, r in zip(utts, results, strict=True) if u.speaker == speaker]
+        gold = np.array([[c in g for c in codes] for g, _p in pairs])
+        pred = np.array([[c in p for c in codes] for _g, p in pairs])
+        return {c: _f1(pred[:, k], gold[:, k]) for k, c in enumerate(codes)}
+
+    return f1s(CODES, "agent", "skills"), f1s(SIGNAL_CODES, "customer", "signals")
+
+
+def dev(settings: Settings, folds: int = 3, runs: int = 3) -> tuple[float, float]:
+    """Leave writers out: ``folds`` groups of writers; train without a group's
+    conversations, measure on them."""
+    writers = sorted({w for u in load_written(settings.written)
+                      if (w := writer_of(u.conversation))})
+    skills: list[dict[str, float]] = []
+    signals: list[dict[str, float]] = []
+    for group in (writers[i::folds] for i in range(min(runs, folds))):
+        started = time.perf_counter()
+        model = train(training_material(settings, exclude_writers=group), settings,
+                      verbose=False)
+        held = [u for u in load_written(settings.written)
+                if writer_of(u.conversation) in group]
+        found = per_code_f1s(held, model)
+        skills.append(found[0])
+        signals.append(found[1])
+        print(f"  without {'+'.join(group)}: agent macro-F1 {np.mean(list(found[0].values())):.3f}"
+              f", signals {np.mean(list(found[1].values())):.3f} "
+              f"({time.perf_counter() - started:.0f} s)", flush=True)
+    for title, runs in (("skills", skills), ("signals", signals)):
+        print(f"{title}: " + ", ".join(f"{code} {np.mean([r[code] for r in runs]):.2f}"
+                                       for code in runs[0]))
+    agent = float(np.mean([np.mean(list(r.values())) for r in skills]))
+    signal = float(np.mean([np.mean(list(r.values())) for r in signals]))
+    print(f"dev {settings}: agent {agent:.3f}, signals {signal:.3f}")
+    return agent, signal
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=DATA_PATH)
-    parser.add_argument("--c", type=float, default=8.0, help="inverse L2 regularisation")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--c", type=float, default=Settings.c, help="inverse L2 regularisation")
+    parser.add_argument("--written-weight", type=float, default=Settings.written_weight)
+    parser.add_argument("--generated-share", type=float, default=Settings.generated_share,
+                        help="share of the generated corpus's conversations trained on")
+    parser.add_argument("--written", type=Path, default=WRITTEN_DIR,
+                        help="folder of the hand-written conversations")
+    parser.add_argument("--turn-words", action=argparse.BooleanOptionalAction,
+                        default=Settings.turn_words,
+                        help="the words of the turn an utterance answers are features")
+    parser.add_argument("--dev-folds", type=int, default=3,
+                        help="--dev: how many of the 3 writer groups to measure on")
+    parser.add_argument("--replies", action=argparse.BooleanOptionalAction,
+                        default=Settings.replies,
+                        help="customer lines also read the advisor's reply")
+    parser.add_argument("--names", action=argparse.BooleanOptionalAction,
+                        default=Settings.names,
+                        help="first-name features; personalisation is learned, not rule-only")
+    parser.add_argument("--dev", action="store_true",
+                        help="leave-one-writer-out figures only; writes nothing")
     args = parser.parse_args(argv)
+    settings = Settings(args.c, args.written_weight, args.generated_share,
+                        written=args.written,
+                        turn_words=args.turn_words, replies=args.replies,
+                        names=args.names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        model = train(args.data, args.c)
+        if args.dev:
+            dev(settings, runs=args.dev_folds)
+            return
+        model = train(training_material(settings), settings)
     save_model(model)
     print("model written to microskills/model/")
 

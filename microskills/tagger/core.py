@@ -15,6 +15,7 @@ import numpy as np
 
 from microskills.tagger.features import clean, normalise, words_of
 from microskills.tagger.model import Head, TaggerModel, load_model
+from microskills.tagger.names import name_features
 from microskills.tagger.questions import question_types
 from microskills.tagger.rules import (
     RULE_ONLY_SKILLS,
@@ -27,7 +28,7 @@ from microskills.tagger.rules import (
     utterance_flags,
 )
 
-TAGGER_VERSION = "2.0.0"
+TAGGER_VERSION = "3.0.0"
 
 AGENT_SPEAKERS = frozenset({"agent", "advisor", "adviser", "rep", "therapist"})
 CUSTOMER_SPEAKERS = frozenset({"customer", "caller", "client"})
@@ -127,15 +128,19 @@ def _combine(probs: np.ndarray, codes: Sequence[str], rule_scores: dict[str, flo
 
 
 def combine_skill_scores(text: str, probs: np.ndarray, codes: Sequence[str],
-                         context: Context | None = None) -> Combined:
-    """Rule/model combination for one agent utterance (also used by training)."""
+                         context: Context | None = None, *,
+                         rule_only: frozenset[str] = RULE_ONLY_SKILLS) -> Combined:
+    """Rule/model combination for one agent utterance (also used by training); the
+    ``rule_only`` codes come from the rules alone."""
     low = clean(text)
     return _combine(probs, codes, skill_rule_scores(text, low, context), SKILL_VETOES, low,
-                    RULE_ONLY_SKILLS)
+                    rule_only)
 
 
 def combine_signal_scores(text: str, probs: np.ndarray, codes: Sequence[str],
                           extra: Mapping[str, ExtraRule] | None = None) -> Combined:
+    """The same for one customer utterance; an admin's phrases (``extra``) detect their
+    code, and replace the rest for a code they replace."""
     low = clean(text)
     replaced = frozenset(c for c, r in (extra or {}).items() if r.replace)
     return _combine(probs, codes, signal_rule_scores(low, extra), SIGNAL_VETOES, low, replaced)
@@ -175,28 +180,35 @@ def _split_sentences(text: str) -> list[str]:
 
 def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None = None,
                    contexts: Sequence[str | None] | None = None,
-                   extra: Mapping[str, ExtraRule] | None = None) -> list[TagResult]:
+                   extra: Mapping[str, ExtraRule] | None = None,
+                   replies: Sequence[str | None] | None = None) -> list[TagResult]:
     """Tag a batch of ``(text, speaker)`` pairs; model features are computed in one go.
 
-    ``contexts`` (optional, one per item): the previous customer utterance an advisor
-    utterance answers, or None; customer items ignore it. ``extra``: admin phrases per
-    signal code (and ``missed.dont_know``), see ``rules.ExtraRule``.
+    ``contexts`` (optional, one per item): the turn of the other party that the item
+    answers (the customer utterance an advisor utterance answers, the advisor utterance a
+    customer one answers), or None. ``replies`` (optional): the advisor turn that answers a
+    customer item (a recorded call is tagged after the fact, so how the advisor took it is
+    known). ``extra``: admin phrases per signal code (and ``missed.dont_know``), see
+    ``rules.ExtraRule``.
     """
     items = list(items)
     model = model or load_model()
     ctx_texts = list(contexts) if contexts is not None else [None] * len(items)
-    if len(ctx_texts) != len(items):
-        raise ValueError("contexts must have one entry per item")
+    reply_texts = list(replies) if replies is not None else [None] * len(items)
+    if len(ctx_texts) != len(items) or len(reply_texts) != len(items):
+        raise ValueError("contexts and replies must have one entry per item")
     if len(items) > CHUNK:  # bounded memory and cache-friendly matrices for big batches
         return [r for start in range(0, len(items), CHUNK)
                 for r in tag_utterances(items[start : start + CHUNK], model,
-                                        ctx_texts[start : start + CHUNK], extra)]
+                                        ctx_texts[start : start + CHUNK], extra,
+                                        reply_texts[start : start + CHUNK])]
     roles = [speaker_role(s) for _, s in items]
     agent_idx = [i for i, r in enumerate(roles) if r == "agent"]
     cust_idx = [i for i, r in enumerate(roles) if r == "customer"]
     results: list[TagResult | None] = [None] * len(items)
 
-    signals = _signals([items[i][0] for i in cust_idx], model, extra)
+    signals = _signals([items[i][0] for i in cust_idx], model, extra,
+                       [ctx_texts[i] for i in cust_idx], [reply_texts[i] for i in cust_idx])
     for i, found in zip(cust_idx, signals, strict=True):
         results[i] = TagResult(signals=found)
     known = {items[i][0]: found for i, found in zip(cust_idx, signals, strict=True)}
@@ -204,11 +216,14 @@ def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None =
     known.update(zip(wanted, _signals(wanted, model, extra), strict=True))
     agent_ctx = [_context(ctx_texts[i], known) for i in agent_idx]
     texts = [items[i][0] for i in agent_idx]
-    extras = [context_features(t, c) for t, c in zip(texts, agent_ctx, strict=True)]
+    words, names = _skill_options(model)
+    rule_only = rule_only_skills(model)
+    extras = [skill_features(t, c, words, names) for t, c in zip(texts, agent_ctx, strict=True)]
     agent_probs = model.probabilities(texts, model.skills, extras)
     for i, probs, ctx in zip(agent_idx, agent_probs, agent_ctx, strict=True):
         text = items[i][0]
-        skills = _selected(combine_skill_scores(text, probs, model.skills.codes, ctx),
+        skills = _selected(combine_skill_scores(text, probs, model.skills.codes, ctx,
+                                                rule_only=rule_only),
                            model.skills)
         flags = utterance_flags(clean(text), extra)
         if ("M.answer" in skills and len(text.split()) >= BURIED_MIN_WORDS
@@ -218,9 +233,49 @@ def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None =
     return [r for r in results if r is not None]
 
 
+def skill_features(text: str, context: Context | None, words: bool = False,
+                   names: bool = False) -> list[str]:
+    """The ready-made feature strings of an advisor utterance: its context, the words of
+    the customer turn (with ``words``) and where names are in it (with ``names``)."""
+    feats = context_features(text, context)
+    if words and context is not None:
+        feats += turn_words(context.text)
+    if names:
+        feats += name_features(text)
+    return feats
+
+
+def _skill_options(model: TaggerModel) -> tuple[bool, bool]:
+    """(turn words, names): what ``skill_features`` gives this model."""
+    return bool(model.meta.get("turn_words")), bool(model.meta.get("names"))
+
+
+def rule_only_skills(model: TaggerModel) -> frozenset[str]:
+    """Codes the rules alone decide for this model (personalisation, for models without
+    name features)."""
+    return frozenset(model.meta.get("rule_only", RULE_ONLY_SKILLS))
+
+
+def signal_features(previous: str | None, reply: str | None, words: bool = False,
+                    replies: bool = False) -> list[str]:
+    """The ready-made feature strings of a customer utterance: the words of the advisor
+    turn it answers (with ``words``) and of the advisor's reply to it (with ``replies``)."""
+    return (turn_words(previous) if words else []) + (turn_words(reply, "ar") if replies
+                                                       else [])
+
+
 def _signals(texts: Sequence[str], model: TaggerModel,
-             extra: Mapping[str, ExtraRule] | None) -> list[dict[str, float]]:
-    probs = model.probabilities(list(texts), model.signals)
+             extra: Mapping[str, ExtraRule] | None,
+             previous: Sequence[str | None] | None = None,
+             replies: Sequence[str | None] | None = None) -> list[dict[str, float]]:
+    words, read_replies = bool(model.meta.get("turn_words")), bool(model.meta.get("replies"))
+    extras = None
+    if words or read_replies:
+        before = previous if previous is not None else [None] * len(texts)
+        after = replies if replies is not None else [None] * len(texts)
+        extras = [signal_features(p, r, words, read_replies)
+                  for p, r in zip(before, after, strict=True)]
+    probs = model.probabilities(list(texts), model.signals, extras)
     return [_selected(combine_signal_scores(t, p, model.signals.codes, extra), model.signals)
             for t, p in zip(texts, probs, strict=True)]
 
@@ -230,6 +285,43 @@ def _context(text: str | None, signals: Mapping[str, dict[str, float]]) -> Conte
         return None
     low = clean(text)
     return Context(low, frozenset(signals.get(text, {})), bool(question_types(low)))
+
+
+def previous_other_turns(speakers: Sequence[str]) -> list[int | None]:
+    """For each item, the index of the last item before it of the other party: the
+    customer turn an advisor answers, the advisor turn a customer answers."""
+    out: list[int | None] = []
+    last: dict[str, int] = {}
+    for i, speaker in enumerate(speakers):
+        role = speaker_role(speaker)
+        out.append(last.get("customer" if role == "agent" else "agent"))
+        last[role] = i
+    return out
+
+
+def advisor_replies(speakers: Sequence[str]) -> list[int | None]:
+    """For each customer item, the index of the advisor item that follows it (the first
+    one after it, before the customer speaks again); None for advisor items."""
+    out: list[int | None] = [None] * len(speakers)
+    roles = [speaker_role(s) for s in speakers]
+    for i, role in enumerate(roles):
+        if role != "customer":
+            continue
+        for j in range(i + 1, len(roles)):
+            if roles[j] == "agent":
+                out[i] = j
+                break
+    return out
+
+
+def turn_words(turn: str | None, prefix: str = "p") -> list[str]:
+    """The words of another turn as features: of the turn an utterance answers (``p:``,
+    ``meta["turn_words"]``: "yes please go ahead" is purchase intent after an offer, "so
+    you were charged twice" restates what the customer said), or of the advisor's reply to
+    a customer (``ar:``, ``meta["replies"]``: "i'm sorry it's been so frustrating")."""
+    if not turn:
+        return []
+    return [f"{prefix}:{w}" for w in dict.fromkeys(words_of(normalise(turn)))]
 
 
 def previous_customer_turns(speakers: Sequence[str]) -> list[int | None]:
@@ -249,9 +341,11 @@ def tag_conversation(items: Sequence[tuple[str, str]], model: TaggerModel | None
     customer utterance as context, and "I don't know" followed straight away by an advisor
     utterance with a next step is not flagged."""
     items = list(items)
-    prev = previous_customer_turns([s for _, s in items])
+    speakers = [s for _, s in items]
+    prev = previous_other_turns(speakers)
     contexts = [items[j][0] if j is not None else None for j in prev]
-    results = tag_utterances(items, model, contexts, extra)
+    replies = [items[j][0] if j is not None else None for j in advisor_replies(speakers)]
+    results = tag_utterances(items, model, contexts, extra, replies)
     for i in range(len(items) - 1):
         nxt = i + 1  # the advisor goes straight on, before the customer speaks again
         if speaker_role(items[nxt][1]) != "agent":
@@ -273,9 +367,11 @@ def skill_scores(texts: Sequence[str], model: TaggerModel | None = None,
     wanted = sorted({c for c in ctx_texts if c})
     known = dict(zip(wanted, _signals(wanted, model, None), strict=True))
     ctxs = [_context(c, known) for c in ctx_texts]
-    extras = [context_features(t, c) for t, c in zip(texts, ctxs, strict=True)]
+    words, names = _skill_options(model)
+    rule_only = rule_only_skills(model)
+    extras = [skill_features(t, c, words, names) for t, c in zip(texts, ctxs, strict=True)]
     probs = model.probabilities(list(texts), model.skills, extras)
-    rows = [combine_skill_scores(t, p, model.skills.codes, c).scores
+    rows = [combine_skill_scores(t, p, model.skills.codes, c, rule_only=rule_only).scores
             for t, p, c in zip(texts, probs, ctxs, strict=True)]
     return np.vstack(rows) if rows else np.zeros((0, len(model.skills.codes)))
 

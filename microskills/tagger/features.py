@@ -99,3 +99,4 @@ def vectorize(texts: Sequence[str], vocab: dict[str, int], idf: np.ndarray,
         norms[norms == 0] = 1.0
         x = sp.csr_matrix(sp.diags(1.0 / norms) @ x)
     return x
+

@@ -1,6 +1,6 @@
 """The learned part of the tagger, stored portably (no pickle).
 
-``microskills/model/tagger.npz`` holds float32 weight matrices, intercepts, idf and
+``microskills/model/tagger.npz`` holds weight matrices (float16), intercepts, idf and
 per-code decision thresholds; ``tagger_vocab.json`` holds the feature strings in column
 order. Prediction is a sparse matrix product plus a sigmoid.
 """
@@ -64,7 +64,9 @@ def save_model(model: TaggerModel, weights: Path = WEIGHTS_PATH, vocab: Path = V
               "meta": np.array(json.dumps(model.meta))}
     for name, head in (("skills", model.skills), ("signals", model.signals)):
         arrays[f"{name}_codes"] = np.array(json.dumps(list(head.codes)))
-        arrays[f"{name}_coef"] = head.coef.astype(np.float32)
+        # half precision: a tenth of a percent on a weight changes no decision, and the
+        # file stays small enough for the repository
+        arrays[f"{name}_coef"] = head.coef.astype(np.float16)
         arrays[f"{name}_intercept"] = head.intercept.astype(np.float32)
         arrays[f"{name}_thresholds"] = head.thresholds.astype(np.float32)
     np.savez_compressed(weights, **arrays)
@@ -73,7 +75,7 @@ def save_model(model: TaggerModel, weights: Path = WEIGHTS_PATH, vocab: Path = V
 def _head(npz: np.lib.npyio.NpzFile, name: str) -> Head:
     return Head(
         codes=tuple(json.loads(str(npz[f"{name}_codes"]))),
-        coef=npz[f"{name}_coef"],
+        coef=npz[f"{name}_coef"].astype(np.float32),
         intercept=npz[f"{name}_intercept"].astype(np.float64),
         thresholds=npz[f"{name}_thresholds"].astype(np.float64),
     )

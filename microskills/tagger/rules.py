@@ -379,6 +379,11 @@ SIGNAL_VETOES: dict[str, re.Pattern[str]] = {
     "satisfaction": _r(r"\b(?:not (?:happy|pleased)|ridiculous|joke|not perfect|far from "
                        r"perfect)\b|^(?:no,? )?(?:that'?s|that is) (?:it|all|everything)(?: for "
                        r"(?:now|today))?,? thanks?\b[^!]*$"),
+    # the customer says the price is all right: whatever the turn before said about it
+    "objection.price": _r(r"\b(?:price|cost|that|it)(?:'s| is| seems| sounds| looks)"
+                          r"(?: (?:really|perfectly|quite|totally|absolutely))? "
+                          r"(?:fine|ok|okay|alright|all right|reasonable|fair|good)\b(?! but)|"
+                          r"\b(?:happy|fine|ok|okay) with the (?:price|cost)\b"),
     "objection.cancel": _r(r"\b(?:thought i (?:cancelled|canceled)|already cancell?ed|"
                            r"(?:don'?t|do not|never) want to (?:cancel|leave|switch))\b"),
 }

@@ -6,7 +6,7 @@ import re
 
 from microskills.cli_io import tag_jsonl
 from microskills.tagger import TAGGER_VERSION, tag_conversation, tag_utterance, tag_utterances
-from microskills.tagger.core import previous_customer_turns
+from microskills.tagger.core import advisor_replies, previous_customer_turns, previous_other_turns
 from microskills.tagger.rules import ExtraRule
 
 
@@ -15,7 +15,8 @@ def skills(text: str) -> set[str]:
 
 
 def test_version_was_bumped_for_the_retrained_tagger():
-    assert TAGGER_VERSION == "2.0.0"
+    # 3.0.0: trained on hand-written calls too, with the other party's turns and names
+    assert TAGGER_VERSION == "3.0.0"
 
 
 def test_objection_handling_reads_the_previous_customer_turn():
@@ -35,9 +36,14 @@ def test_conversation_equals_explicit_contexts():
              ("Can I take your order number?", "agent"),
              ("It's four five six.", "customer"),
              ("Thanks, it was delivered on Tuesday.", "agent")]
-    assert previous_customer_turns([s for _, s in items]) == [None, 0, 0, 0, 3]
-    contexts = [None, items[0][0], items[0][0], None, items[3][0]]
-    assert tag_conversation(items) == tag_utterances(items, contexts=contexts)
+    speakers = [s for _, s in items]
+    assert previous_customer_turns(speakers) == [None, 0, 0, 0, 3]
+    # each turn reads the other party's turn before it, and a customer's the advisor's reply
+    assert previous_other_turns(speakers) == [None, 0, 0, 2, 3]
+    assert advisor_replies(speakers) == [1, None, None, 4, None]
+    contexts = [None, items[0][0], items[0][0], items[2][0], items[3][0]]
+    replies = [items[1][0], None, None, items[4][0], None]
+    assert tag_conversation(items) == tag_utterances(items, contexts=contexts, replies=replies)
 
 
 def test_whisper_like_questions_without_question_marks():

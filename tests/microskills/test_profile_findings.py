@@ -113,7 +113,9 @@ def test_an_objection_nobody_answers_in_the_next_turns_is_missed(make_user, call
         GOODBYE])
     profile = build_profile(advisor)
     assert profile.objections_handled == (0, 1)
-    assert [m.text for m in profile.missed] == ["I want to cancel my contract."]
+    # (the tagger may also read impatience in "So can you do that?": not this test's matter)
+    assert [m.text for m in profile.missed if m.note.startswith("Objection")] == [
+        "I want to cancel my contract."]
 
 
 def test_empathy_anywhere_in_the_next_advisor_turn_answers_frustration(make_user, call):
