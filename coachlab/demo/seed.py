@@ -81,8 +81,10 @@ def seed_demo() -> list[str]:
                                     role=Role.ADVISOR, password=DEMO_PASSWORD, team=support)
     coach2 = accounts.create_user(email="coach2@example.com", name="Dev Coach", role=Role.COACH,
                                   password=DEMO_PASSWORD, led_teams=[support])
+    auditor = accounts.create_user(email="auditor@example.com", name="Quinn Auditor",
+                                   role=Role.AUDITOR, password=DEMO_PASSWORD)
     people = dict(admin=admin, coach=coach, coach2=coach2, advisor1=advisor1,
-                  advisor2=advisor2, advisor3=advisor3)
+                  advisor2=advisor2, advisor3=advisor3, auditor=auditor)
     created += [u.email for u in people.values()]
 
     calls = json.loads(CALLS_FILE.read_text()) if CALLS_FILE.exists() else []
@@ -125,7 +127,7 @@ def seed_history(people: dict, calls: list[dict], *, before: dt.datetime) -> lis
     demo calls). Each team's coach uploads them. Returns the recordings, oldest first."""
     from coachlab.recordings.models import AgentChannel, Direction
     from coachlab.recordings.service import CallDetails, store_upload
-    from coachlab.timezones import local_day_start, site_zone, week_start
+    from coachlab.timezones import site_zone, week_start
 
     by_slug = {c["slug"]: c for c in calls if (MEDIA_DIR / f"{c['slug']}.ogg").exists()}
     if not by_slug:
@@ -140,12 +142,12 @@ def seed_history(people: dict, calls: list[dict], *, before: dt.datetime) -> lis
         times = []
         for weeks_back in range(HISTORY_WEEKS, 0, -1):
             monday = this_monday - dt.timedelta(weeks=weeks_back)
+            # weekdays with working hours before the newest demo calls (on a Monday those
+            # reach back into last week, and its Friday may have none left)
             days = [d for d in (monday + dt.timedelta(days=i) for i in range(5))
-                    if local_day_start(d, zone) < before]
+                    if _working_times(d, zone, before)]
             for day in sorted(rng.sample(days, min(CALLS_PER_WEEK, len(days)))):
-                slots = _working_times(day, zone, before)
-                if slots:
-                    times.append(rng.choice(slots))
+                times.append(rng.choice(_working_times(day, zone, before)))
         sequences = {False: iter(_cycle(earlier)), True: iter(_cycle(later))}
         for called_at in sorted(times):
             slug = next(sequences[called_at >= coaching])

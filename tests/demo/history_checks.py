@@ -1,13 +1,9 @@
-"""The demo's six weeks of history: dates, the mix per advisor, one transcription per file.
-
-One seed (the real worker, immediate, with the bundled Whisper model) is the slow part, so
-one test seeds and makes every check (the ``check_*`` functions below).
-"""
+"""Checks of the demo's six weeks of history: dates, the mix per advisor, one transcription
+per file. ``tests/demo/test_seed.py`` seeds once and runs them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
 
 import sqlalchemy as sa
@@ -15,33 +11,12 @@ import sqlalchemy as sa
 from coachlab.auth.models import User
 from coachlab.db import db
 from coachlab.demo.seed import MEDIA_DIR
-from coachlab.plugins import add_demo_seeder
 from coachlab.recordings.models import Recording, Status
 from coachlab.timezones import site_zone, week_start
 
 HARD = {"delivery-complaint-escalation", "cancellation-price-objection"}
 EMPATHY = {"billing-double-charge"}
 NEWEST = {f"CUST-{1001 + i}" for i in range(4)}  # the four demo calls as they always were
-
-
-def test_seed_demo_makes_six_weeks_of_history(app, runner, caplog):
-    received: dict = {}
-
-    def spy(demo: dict) -> list[str]:  # a package's demo seeder, as sessions registers one
-        received.update(demo)
-        return []
-
-    add_demo_seeder(app, spy)
-    caplog.set_level(logging.INFO, logger="coachlab.transcripts.jobs")
-    started = dt.datetime.now(dt.UTC)
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert "54 earlier calls over 6 weeks" in result.output
-    log = [r.getMessage() for r in caplog.records if r.name == "coachlab.transcripts.jobs"]
-    check_six_weeks_in_the_past(started)
-    check_the_newest_calls_and_what_seeders_get(received)
-    check_the_mix_per_advisor(started)
-    check_each_file_transcribed_once(log)
 
 
 def calls_of(email: str) -> list[Recording]:
