@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from coachlab import access
 from coachlab.auth.models import User
@@ -68,6 +69,33 @@ def load_transcript(recording: Recording) -> Transcript:
     )
 
 
+def load_transcripts(recordings: list[Recording]) -> dict[int, Transcript]:
+    """:func:`load_transcript` of several calls in two queries (segments, then words)."""
+    ids = [r.id for r in recordings]
+    if not ids:
+        return {}
+    words: dict[int, list[Word]] = {}
+    for w in db.session.execute(
+            sa.select(TranscriptWord.segment_id, TranscriptWord.start, TranscriptWord.end,
+                      TranscriptWord.word, TranscriptWord.probability)
+            .where(TranscriptWord.recording_id.in_(ids))
+            .order_by(TranscriptWord.segment_id, TranscriptWord.position)):
+        words.setdefault(w.segment_id, []).append(Word(w.start, w.end, w.word, w.probability))
+    segments: dict[int, list[Segment]] = {i: [] for i in ids}
+    for s in db.session.execute(
+            sa.select(TranscriptSegment.id, TranscriptSegment.recording_id,
+                      TranscriptSegment.start, TranscriptSegment.end, TranscriptSegment.speaker,
+                      TranscriptSegment.text, TranscriptSegment.avg_logprob)
+            .where(TranscriptSegment.recording_id.in_(ids))
+            .order_by(TranscriptSegment.recording_id, TranscriptSegment.start,
+                      TranscriptSegment.position)):
+        segments[s.recording_id].append(Segment(start=s.start, end=s.end, speaker=s.speaker,
+                                                text=s.text, avg_logprob=s.avg_logprob,
+                                                words=words.get(s.id, [])))
+    return {r.id: Transcript(duration=r.duration_s, language=r.transcript_language or "en",
+                             segments=segments[r.id]) for r in recordings}
+
+
 def correct_segment(segment: TranscriptSegment, *, text: str, speaker: str,
                     acting: User) -> None:
     """Correct a segment's text and/or speaker; Whisper's original stays in ``original_*``."""
@@ -128,35 +156,26 @@ def search(query: sa.Select, text: str, *, limit: int = 50) -> list[SearchHit]:
     words = search_terms(text)
     if not words:
         return []
-    visible = query.with_only_columns(Recording.id).subquery()
     dialect = db.engine.dialect.name
-    recording_id, segment_id = TranscriptSegment.recording_id, TranscriptSegment.id
     marked = None
     if dialect == "sqlite":
         match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         if _many_fts_hits(match):
-            # Walk the calls newest first (their called_at index) and stop at the limit,
-            # rather than sorting every hit: "+ 0" keeps SQLite from starting at the id lists.
-            recording_id = recording_id + sa.literal_column("0")
-            segment_id = segment_id + sa.literal_column("0")
-    stmt = (sa.select(TranscriptSegment, Recording)
-            .join(Recording, Recording.id == TranscriptSegment.recording_id)
-            .where(recording_id.in_(sa.select(visible.c.id)))
-            .options(sa.orm.joinedload(Recording.advisor)))  # each hit names its advisor
-    if dialect == "sqlite":
-        ids = sa.text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :match")
-        stmt = stmt.where(segment_id.in_(
-            ids.bindparams(match=match).columns(sa.column("rowid", sa.Integer))))
+            stmt = _newest_first(query, match)
+        else:
+            ids = sa.text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :match")
+            stmt = _among(query).where(TranscriptSegment.id.in_(
+                ids.bindparams(match=match).columns(sa.column("rowid", sa.Integer))))
     elif dialect == "postgresql":
         english = sa.literal_column("'english'::regconfig")
         vector = sa.func.to_tsvector(english, TranscriptSegment.text)
         tsquery = sa.func.plainto_tsquery(english, " ".join(words))
-        stmt = stmt.where(vector.op("@@")(tsquery))
         marked = sa.func.ts_headline(
             english, TranscriptSegment.text, tsquery,
             f"StartSel={_MARK_OPEN}, StopSel={_MARK_CLOSE}, HighlightAll=true")
-        stmt = stmt.add_columns(marked)
+        stmt = _among(query).where(vector.op("@@")(tsquery)).add_columns(marked)
     else:  # any other database: a plain substring match
+        stmt = _among(query)
         for w in words:
             stmt = stmt.where(TranscriptSegment.text.ilike(f"%{w}%"))
     stmt = stmt.order_by(Recording.called_at.desc(), TranscriptSegment.start).limit(limit)
@@ -172,9 +191,68 @@ def search(query: sa.Select, text: str, *, limit: int = 50) -> list[SearchHit]:
             for row in rows]
 
 
+def _visible(query: sa.Select) -> sa.ColumnElement[bool] | None:
+    """SQL: the recording is one ``query`` selects. Its own WHERE conditions when it is a
+    select of recordings alone, like ``access.visible_recordings`` (no list of every visible
+    id to build first: an admin's is every call); otherwise an IN of its ids."""
+    if list(query.columns_clause_froms) == [Recording.__table__] \
+            and not getattr(query, "_setup_joins", True) and not getattr(query, "_from_obj", True):
+        return query.whereclause
+    return Recording.id.in_(query.with_only_columns(Recording.id).scalar_subquery())
+
+
+def _among(query: sa.Select) -> sa.Select:
+    """Segments with their recording (and its advisor: each hit names them), of the
+    recordings ``query`` selects."""
+    stmt = (sa.select(TranscriptSegment, Recording)
+            .join(Recording, Recording.id == TranscriptSegment.recording_id)
+            .options(sa.orm.joinedload(Recording.advisor)))
+    visible = _visible(query)
+    return stmt if visible is None else stmt.where(visible)
+
+
 #: Up to this many full-text hits are sorted by date; beyond it the search walks the calls
 #: newest first and stops at its limit, so a common word costs no more than a rare one.
 FTS_SORTED_HITS = 2000
+
+
+class _CrossJoin(sa.sql.expression.Join):
+    """``left CROSS JOIN right ON ...``: SQLite keeps the left table the outer loop."""
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin, "sqlite")
+def _compile_cross_join(join: _CrossJoin, compiler, **kw) -> str:
+    kw.pop("asfrom", None)
+    return (join.left._compiler_dispatch(compiler, asfrom=True, **kw) + " CROSS JOIN "
+            + join.right._compiler_dispatch(compiler, asfrom=True, **kw) + " ON "
+            + join.onclause._compiler_dispatch(compiler, **kw))
+
+
+def _newest_first(query: sa.Select, match: str) -> sa.Select:
+    """SQLite, a word found in many segments: walk the visible calls newest first (their
+    ``called_at`` index) and ask FTS5 only for each call's own segments (their ids lie
+    between the call's first and last segment id, a range FTS5 seeks to), stopping once
+    the page is full. Neither every hit nor every visible id is listed first, so the cost
+    follows the calls walked, not how many calls or hits there are. (The CROSS JOIN keeps
+    the calls outside: SQLite's planner would otherwise start from every FTS hit.)"""
+    fts = sa.table("transcript_fts", sa.column("rowid", sa.Integer))
+    own = sa.orm.aliased(TranscriptSegment)
+
+    def bound(fn):
+        return (sa.select(fn(own.id)).where(own.recording_id == Recording.id)
+                .correlate(Recording).scalar_subquery())
+
+    calls = _CrossJoin(Recording.__table__, fts, sa.and_(
+        sa.literal_column("transcript_fts").op("MATCH")(match),
+        fts.c.rowid >= bound(sa.func.min), fts.c.rowid <= bound(sa.func.max)))
+    stmt = (sa.select(TranscriptSegment, Recording).select_from(calls)
+            .join(TranscriptSegment, sa.and_(TranscriptSegment.id == fts.c.rowid,
+                                             TranscriptSegment.recording_id == Recording.id))
+            .options(sa.orm.joinedload(Recording.advisor)))
+    visible = _visible(query)
+    return stmt if visible is None else stmt.where(visible)
 
 
 def _many_fts_hits(match: str) -> bool:

@@ -90,3 +90,29 @@ def test_the_search_pages_statements_do_not_grow_with_the_advisors_hit(
     db.session.commit()
     assert "1 match." in client.get("/search?q=parcel").get_data(as_text=True)
     assert statements("parcel") == three_advisors
+
+
+def test_the_walk_gives_what_sorting_gives_to_everyone_even_with_interleaved_segments(
+        team, calls, make_user, make_recording, monkeypatch):
+    """Walking the calls asks FTS5 for the range of each call's segment ids: segments of two
+    calls stored in turns (their ranges overlap) are still each found once, in their call."""
+    coach, advisors = team
+    admin = make_user(Role.ADMIN)
+    now = dt.datetime.now(dt.UTC)
+    a, b = (make_recording(advisors[0], called_at=now + dt.timedelta(hours=h)) for h in (2, 1))
+    for i, text in enumerate(LINES):
+        for recording in (a, b):  # a's and b's segments alternate: their id ranges overlap
+            db.session.add(TranscriptSegment(
+                recording_id=recording.id, position=i, start=2.0 * i, end=2.0 * i + 1.5,
+                speaker="customer", text=text, original_speaker="customer",
+                original_text=text, avg_logprob=-0.2))
+            db.session.flush()
+    db.session.commit()
+    expected = {who: found(user, "refund") for who, user in
+                (("admin", admin), ("coach", coach), ("advisor", advisors[0]))}
+    assert expected["admin"][:6] == [(r.id, start) for r in (a, b) for start in (0.0, 2.0, 6.0)]
+    assert {rid for rid, _ in expected["advisor"]} == {a.id, b.id, calls[0].id, calls[3].id}
+    monkeypatch.setattr(service, "FTS_SORTED_HITS", 2)  # walk the calls
+    for who, user in (("admin", admin), ("coach", coach), ("advisor", advisors[0])):
+        assert found(user, "refund") == expected[who]
+        assert found(user, "refund", limit=5) == expected[who][:5]
