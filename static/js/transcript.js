@@ -44,12 +44,16 @@
     current = word;
     if (word) {
       word.classList.add("current");
-      if (!media.paused) {
+      if (!media.paused && !selecting) {  // never move the words under a dragging mouse
         const box = list.getBoundingClientRect(), r = word.getBoundingClientRect();
         if (r.top < box.top || r.bottom > box.bottom) word.scrollIntoView({ block: "center", behavior: "smooth" });
       }
     }
   }
+
+  let selecting = false;  // the mouse is down in the transcript: the user chooses words
+  list.addEventListener("mousedown", () => { selecting = true; });
+  document.addEventListener("mouseup", () => { selecting = false; });
 
   function loop() { highlight(); if (!media.paused) window.requestAnimationFrame(loop); }
   media.addEventListener("play", () => window.requestAnimationFrame(loop));
