@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coachlab import timezones
+from coachlab.db import db
 from tests.performance.conftest import import_file, row, write_csv
 
 
@@ -31,3 +32,24 @@ def test_the_digest_says_what_changed_since_yesterday(people, tmp_path, client, 
     card = client.get("/").get_data(as_text=True).split('id="card-performance-digest"')[1]
     assert "<strong>2</strong> interactions (the day before: 1)" in card.split("</article>")[0]
     assert "NPS <strong>0</strong> from 2 scores" in card
+
+
+def test_new_audits_name_the_call_and_for_a_coach_the_advisor(people, make_recording, client,
+                                                              login):
+    from performance import service
+    from performance.models import Band
+
+    call = make_recording(people["ali"])
+    call.title = "Refund for a broken kettle"
+    service.create_audit(call, acting=people["coach"], band=Band.OUTSTANDING,
+                         comment="Clear next steps", microskills=["M.expectation"])
+    db.session.commit()
+    login(people["ali"])
+    card = client.get("/").get_data(as_text=True).split('id="card-performance-digest"')[1]
+    line = next(p for p in card.split("</article>")[0].split("<p") if "New audits" in p)
+    assert "Refund for a broken kettle" in line and "Ali" not in line
+    client.post_form("/logout")
+    login(people["coach"])
+    card = client.get("/").get_data(as_text=True).split('id="card-performance-digest"')[1]
+    line = next(p for p in card.split("</article>")[0].split("<p") if "New audits" in p)
+    assert "Ali: Refund for a broken kettle" in line
