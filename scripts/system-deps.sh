@@ -10,7 +10,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages: ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "NOTE: ${missing[*]} not installed and not root: the tests that need them will skip."
+  echo "NOTE: ${missing[*]} not installed and not root: the tests that need them will fail."
   echo "      Install with: sudo apt-get install -y ${missing[*]}"
 fi
 exit 0

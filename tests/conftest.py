@@ -184,6 +184,6 @@ from tests.factories import *  # noqa: E402,F401,F403  (factory fixtures)
 
 @pytest.fixture
 def espeak() -> None:
-    """espeak-ng for synthetic speech: a skip naming the install command on a developer's
-    machine without it, a failure on CI (``require_program``)."""
+    """espeak-ng for synthetic speech: without it a failure naming the install command
+    (``require_program``)."""
     require_program("espeak-ng", "apt-get install -y espeak-ng")

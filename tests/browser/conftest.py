@@ -1,7 +1,7 @@
 """Browser fixtures: the app served on a free local port (Chromium itself: tests/conftest.py).
 
-The browser tests skip (saying why) only when ``/usr/bin/chromium`` is not installed;
-``make test`` installs it as root through ``scripts/system-deps.sh``.
+The browser tests fail, naming the install command, when ``/usr/bin/chromium`` is not
+installed; ``make test`` installs it as root through ``scripts/system-deps.sh``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 from coachlab.demo.synth import SynthesisError, synthesize_call
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "coachlab" / "demo"
-needs_espeak = pytest.mark.usefixtures("espeak")  # fails on CI when missing
+needs_espeak = pytest.mark.usefixtures("espeak")  # fails, naming the install, when missing
 
 TURNS = [
     ("agent", "Good afternoon, how can I help?"),

@@ -159,7 +159,7 @@ def test_corrupt_model_raises(tmp_path):
         load_model(broken)
 
 
-@pytest.mark.usefixtures("espeak")  # fails on CI when missing
+@pytest.mark.usefixtures("espeak")  # fails, naming the install, when missing
 def test_synthetic_call_round_trip(tmp_path):
     from coachlab.demo.synth import synthesize_call
 

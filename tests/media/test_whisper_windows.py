@@ -18,7 +18,7 @@ from tests.factories import require_program
 STEREO = Path(__file__).resolve().parent.parent / "fixtures" / "stereo_diarization.wav"
 WINDOW = 30.0  # seconds: three windows per channel on the ~90 s call
 
-needs_espeak = pytest.mark.usefixtures("espeak")  # fails on CI when missing
+needs_espeak = pytest.mark.usefixtures("espeak")  # fails, naming the install, when missing
 
 TURNS = [
     ("agent", "Good afternoon, thank you for calling Northwind Energy. My name is Sarah. "
