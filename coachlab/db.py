@@ -73,7 +73,7 @@ def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-def hold_lock(name: str, key: int) -> None:
+def hold_lock(name: str, key: int, connection: sa.Connection | None = None) -> None:
     """Hold the lock named ``(name, key)`` until the current transaction ends.
 
     For read-compute-write work that two workers may do at once on the same thing (an
@@ -83,8 +83,9 @@ def hold_lock(name: str, key: int) -> None:
     statements see rows committed before them, so reads after the lock are current).
     SQLite: the database's write lock, taken at once (``BEGIN IMMEDIATE``) unless this
     transaction already writes and so holds it; no other connection commits meanwhile.
+    ``connection``: the session's unless given (a flush event's, say).
     """
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(
             sa.text("SELECT pg_advisory_xact_lock(CAST(:name AS integer), CAST(:key AS integer))"),

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql
 
-from coachlab.db import db, utcnow
+from coachlab.db import db, hold_lock, utcnow
 from coachlab.recordings.models import Recording
 from performance.models import Outcome, OutcomeSum, OutcomeSumsState
 
@@ -53,7 +53,6 @@ FIRST = dt.datetime(1970, 2, 1, tzinfo=dt.UTC)  # periods reaching outside these
 LAST = dt.datetime(9998, 1, 1, tzinfo=dt.UTC)
 REBUILD_SHARE = 3  # a refresh of a third of the cells or more rebuilds them all
 KEEP = {"outcome_sums": "kept"}  # execution option of statements whose cells are refreshed
-LOCK_KEY = 0x5EC5_0001  # PostgreSQL advisory lock of the cells' writers
 
 NUMBERS = ("n", "nps_n", "promoters", "detractors", "w_n", "w_promoters", "w_detractors",
            "csat_n", "csat_sum", "fcr_n", "fcr_yes", "conv_n", "conv_yes", "resp_n",
@@ -354,11 +353,7 @@ def _lock(connection) -> None:
     recomputing the same cell would each delete the old rows and both insert theirs. On
     PostgreSQL an advisory lock (statements after it see what the other committed); SQLite
     has one writer anyway (taken at once when this transaction has not written yet)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    elif (connection.dialect.name == "sqlite"
-          and not connection.connection.driver_connection.in_transaction):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    hold_lock("outcome sums", 0, connection)
 
 
 def rebuild(connection=None) -> None:
