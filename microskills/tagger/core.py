@@ -324,17 +324,6 @@ def turn_words(turn: str | None, prefix: str = "p") -> list[str]:
     return [f"{prefix}:{w}" for w in dict.fromkeys(words_of(normalise(turn)))]
 
 
-def previous_customer_turns(speakers: Sequence[str]) -> list[int | None]:
-    """For each item, the index of the last customer item before it (None at the start)."""
-    out: list[int | None] = []
-    last: int | None = None
-    for i, speaker in enumerate(speakers):
-        out.append(last)
-        if speaker_role(speaker) == "customer":
-            last = i
-    return out
-
-
 def tag_conversation(items: Sequence[tuple[str, str]], model: TaggerModel | None = None,
                      extra: Mapping[str, ExtraRule] | None = None) -> list[TagResult]:
     """Tag one whole conversation in order: each advisor utterance gets the previous
