@@ -198,3 +198,23 @@ def test_the_tag_review_of_a_coach_counts_as_a_review(client, login, world, make
     login(world["coach"])
     text = card_text(client.get("/").text, "card-review-gaps")
     assert re.search(r"Ali Advisor · last reviewed (20 days|3 weeks) ago", text), text
+
+
+def test_a_call_finishing_while_the_page_renders_is_picked_up_by_the_next_poll(
+        app, client, login, world, make_recording):
+    """The page's change stamp is read before its cards: a call that finishes while they
+    are built changes the stamp the page polls, so the next poll fetches fresh cards
+    (read after, the stamp would already count the call the cards missed)."""
+    late = make_recording(world["advisor"], title="Finishing now")
+    late.status = JobStatus.PROCESSING
+    db.session.commit()
+
+    def finish_meanwhile(user, since):
+        late.status = JobStatus.READY
+        db.session.flush()
+        return None
+
+    add_home_card(app, HomeCard("test.worker", frozenset({"advisor"}), finish_meanwhile, order=1))
+    login(world["advisor"])
+    page_stamp = re.search(r'data-stamp="([^"]+)"', client.get("/").get_data(as_text=True))[1]
+    assert client.get("/home/changes").get_json()["stamp"] != page_stamp
