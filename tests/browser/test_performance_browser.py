@@ -71,6 +71,9 @@ def upload_a_call_of_ali(page, served: ServedApp) -> int:
     page.click("#upload-submit")
     page.wait_for_url(re.compile(r".*/recordings/\d+$"), timeout=60_000)
     call_id = int(page.url.rsplit("/", 1)[1])
+    # leave the recording page: it reloads itself when processing finishes, and that reload
+    # would race with the next navigation (as in the goals browser test)
+    page.goto(f"{served.url}/recordings/")
     served.wait_for(lambda: served.query("SELECT status FROM recordings WHERE id = :i",
                                          i=call_id)[0].status == "ready",
                     "the worker to process the call", timeout=600, every=1)
