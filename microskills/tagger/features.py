@@ -52,6 +52,11 @@ def words_of(norm: str) -> list[str]:
     return out
 
 
+def _length_band(n_words: int) -> int:
+    """0 for no words, then 1, 2, 3-4, 5-8, 9-16, 17-32, 33 or more."""
+    return min(n_words, 1) + max(0, min(n_words - 1, 63)).bit_length()
+
+
 def analyze(text: str, extra: Sequence[str] = ()) -> list[str]:
     """Feature strings of one utterance (order irrelevant, duplicates counted).
 
@@ -63,8 +68,11 @@ def analyze(text: str, extra: Sequence[str] = ()) -> list[str]:
     feats.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
     if words:
         feats.append("first:" + words[0])
+        feats.append("last:" + words[-1])
         if len(words) > 1:
             feats.append(f"first2:{words[0]} {words[1]}")
+            feats.append(f"last2:{words[-2]} {words[-1]}")
+    feats.append(f"len:{_length_band(len(words))}")
     feats.extend(extra)
     lo, hi = CHAR_NGRAMS
     for w in words:
