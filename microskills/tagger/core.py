@@ -28,7 +28,7 @@ from microskills.tagger.rules import (
     utterance_flags,
 )
 
-TAGGER_VERSION = "3.0.0"
+TAGGER_VERSION = "3.1.0"
 
 AGENT_SPEAKERS = frozenset({"agent", "advisor", "adviser", "rep", "therapist"})
 CUSTOMER_SPEAKERS = frozenset({"customer", "caller", "client"})
@@ -108,7 +108,8 @@ class Combined:
 
 
 def _combine(probs: np.ndarray, codes: Sequence[str], rule_scores: dict[str, float],
-             vetoes: dict, low: str, rule_only: frozenset[str]) -> Combined:
+             vetoes: dict, low: str, rule_only: frozenset[str],
+             vetoes_off: frozenset[str] = frozenset()) -> Combined:
     scores = np.array(probs, dtype=np.float64)
     fired = np.zeros(len(codes), dtype=bool)
     vetoed = np.zeros(len(codes), dtype=bool)
@@ -121,29 +122,53 @@ def _combine(probs: np.ndarray, codes: Sequence[str], rule_scores: dict[str, flo
         scores[i] = max(scores[i], conf)
         fired[i] = True
     for code, veto in vetoes.items():
-        if veto.search(low):
+        if code not in vetoes_off and veto.search(low):
             i = index[code]
             scores[i], fired[i], vetoed[i] = 0.0, False, True
     return Combined(scores, fired, vetoed)
 
 
+@dataclass(frozen=True)
+class RuleChoice:
+    """Which hand-written rules a trained model lets decide, per code.
+
+    Training measures each code on writers the model has not read, with and without its
+    rules firing and its veto, and keeps what scores better (``meta["rules_off"]`` and
+    ``meta["vetoes_off"]`` per head); the model then decides alone where a rule only added
+    mistakes. An admin's phrases for a signal always fire.
+    """
+
+    rules_off: frozenset[str] = frozenset()
+    vetoes_off: frozenset[str] = frozenset()
+
+
+def rule_choice(model: TaggerModel, head: str) -> RuleChoice:
+    meta = model.meta
+    return RuleChoice(frozenset(meta.get("rules_off", {}).get(head, ())),
+                      frozenset(meta.get("vetoes_off", {}).get(head, ())))
+
+
 def combine_skill_scores(text: str, probs: np.ndarray, codes: Sequence[str],
                          context: Context | None = None, *,
-                         rule_only: frozenset[str] = RULE_ONLY_SKILLS) -> Combined:
+                         rule_only: frozenset[str] = RULE_ONLY_SKILLS,
+                         choice: RuleChoice = RuleChoice()) -> Combined:
     """Rule/model combination for one agent utterance (also used by training); the
     ``rule_only`` codes come from the rules alone."""
     low = clean(text)
-    return _combine(probs, codes, skill_rule_scores(text, low, context), SKILL_VETOES, low,
-                    rule_only)
+    rules = {c: v for c, v in skill_rule_scores(text, low, context).items()
+             if c not in choice.rules_off}
+    return _combine(probs, codes, rules, SKILL_VETOES, low, rule_only, choice.vetoes_off)
 
 
 def combine_signal_scores(text: str, probs: np.ndarray, codes: Sequence[str],
-                          extra: Mapping[str, ExtraRule] | None = None) -> Combined:
+                          extra: Mapping[str, ExtraRule] | None = None,
+                          choice: RuleChoice = RuleChoice()) -> Combined:
     """The same for one customer utterance; an admin's phrases (``extra``) detect their
     code, and replace the rest for a code they replace."""
     low = clean(text)
     replaced = frozenset(c for c, r in (extra or {}).items() if r.replace)
-    return _combine(probs, codes, signal_rule_scores(low, extra), SIGNAL_VETOES, low, replaced)
+    return _combine(probs, codes, signal_rule_scores(low, extra, skip=choice.rules_off),
+                    SIGNAL_VETOES, low, replaced, choice.vetoes_off)
 
 
 def _selected(combined: Combined, head: Head) -> dict[str, float]:
@@ -218,12 +243,13 @@ def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None =
     texts = [items[i][0] for i in agent_idx]
     words, names = _skill_options(model)
     rule_only = rule_only_skills(model)
+    choice = rule_choice(model, "skills")
     extras = [skill_features(t, c, words, names) for t, c in zip(texts, agent_ctx, strict=True)]
     agent_probs = model.probabilities(texts, model.skills, extras)
     for i, probs, ctx in zip(agent_idx, agent_probs, agent_ctx, strict=True):
         text = items[i][0]
         skills = _selected(combine_skill_scores(text, probs, model.skills.codes, ctx,
-                                                rule_only=rule_only),
+                                                rule_only=rule_only, choice=choice),
                            model.skills)
         flags = utterance_flags(clean(text), extra)
         if ("M.answer" in skills and len(text.split()) >= BURIED_MIN_WORDS
@@ -276,7 +302,9 @@ def _signals(texts: Sequence[str], model: TaggerModel,
         extras = [signal_features(p, r, words, read_replies)
                   for p, r in zip(before, after, strict=True)]
     probs = model.probabilities(list(texts), model.signals, extras)
-    return [_selected(combine_signal_scores(t, p, model.signals.codes, extra), model.signals)
+    choice = rule_choice(model, "signals")
+    return [_selected(combine_signal_scores(t, p, model.signals.codes, extra, choice),
+                      model.signals)
             for t, p in zip(texts, probs, strict=True)]
 
 
@@ -360,7 +388,9 @@ def skill_scores(texts: Sequence[str], model: TaggerModel | None = None,
     rule_only = rule_only_skills(model)
     extras = [skill_features(t, c, words, names) for t, c in zip(texts, ctxs, strict=True)]
     probs = model.probabilities(list(texts), model.skills, extras)
-    rows = [combine_skill_scores(t, p, model.skills.codes, c, rule_only=rule_only).scores
+    choice = rule_choice(model, "skills")
+    rows = [combine_skill_scores(t, p, model.skills.codes, c, rule_only=rule_only,
+                                 choice=choice).scores
             for t, p, c in zip(texts, probs, ctxs, strict=True)]
     return np.vstack(rows) if rows else np.zeros((0, len(model.skills.codes)))
 

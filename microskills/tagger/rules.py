@@ -404,14 +404,16 @@ def _extra(extra: Mapping[str, ExtraRule] | None, code: str) -> ExtraRule | None
     return extra.get(code) if extra else None
 
 
-def signal_rule_scores(low: str, extra: Mapping[str, ExtraRule] | None = None
-                       ) -> dict[str, float]:
+def signal_rule_scores(low: str, extra: Mapping[str, ExtraRule] | None = None,
+                       skip: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Rule confidences for one customer utterance; the built-in rules of the ``skip``
+    codes are left out (an admin's phrases still count)."""
     out: dict[str, float] = {}
     for code, rules in SIGNAL_RULES.items():
         more = _extra(extra, code)
         if more is not None and more.match is not None and more.match.search(low):
             out[code] = 0.85
-        if more is not None and more.replace:
+        if (more is not None and more.replace) or code in skip:
             continue
         for pattern, conf in rules:
             if conf > out.get(code, 0.0) and pattern.search(low):
