@@ -53,6 +53,7 @@ from microskills.dataset import (  # noqa: E402
 from microskills.masterlist import CODES, SIGNAL_CODES  # noqa: E402
 from microskills.tagger.core import (  # noqa: E402
     Context,
+    RuleChoice,
     advisor_replies,
     all_context_features,
     combine_signal_scores,
@@ -71,6 +72,8 @@ from microskills.tagger.rules import RULE_ONLY_SKILLS  # noqa: E402
 THRESHOLD_GRID = np.round(np.arange(0.2, 0.91, 0.05), 2)
 #: idf given to the context features (they are not in the fitted vectoriser).
 CONTEXT_IDF = 3.0
+#: how much better (out-of-fold F1) a code must do without its rules for them to be left out
+RULE_CHOICE_MARGIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Settings:
     names: bool = True  # where first names are in an advisor's words; the model then
     # learns personalisation instead of leaving it to the capital-letter rules
     written: Path = WRITTEN_DIR
+    rule_choice: bool = True  # per code, leave out rules that do worse than the model alone
 
     @property
     def rule_only(self) -> frozenset[str]:
@@ -197,20 +201,40 @@ def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, comb
     vetoed = np.vstack([c.vetoed for c in combined])
     rows = written if written.any() else np.ones(len(utts), dtype=bool)
 
-    def decide(k: int, t: float) -> np.ndarray:
-        return ((fired[:, k] | (scores[:, k] >= t)) & ~vetoed[:, k])[rows]
+    def decide(k: int, t: float, rules: bool = True, veto: bool = True) -> np.ndarray:
+        score = scores[:, k] if rules else oof[:, k]
+        chosen = (fired[:, k] | (score >= t)) if rules else score >= t
+        return (chosen & ~vetoed[:, k] if veto else chosen)[rows]
 
-    thresholds = np.array([
-        max(THRESHOLD_GRID, key=lambda t, k=k: (_f1(decide(k, t), y[rows, k]), -abs(t - 0.5)))
-        for k in range(len(codes))
-    ])
-    if verbose:
-        for k, code in enumerate(codes):
-            chosen = _f1(decide(k, thresholds[k]), y[rows, k])
+    def best(k: int, rules: bool, veto: bool) -> tuple[float, float]:
+        """(F1, threshold) of the best threshold for code k with this use of the rules."""
+        f1, _, t = max((_f1(decide(k, t, rules, veto), y[rows, k]), -abs(t - 0.5), t)
+                       for t in THRESHOLD_GRID)
+        return f1, t
+
+    thresholds = np.zeros(len(codes))
+    rules_off: list[str] = []
+    vetoes_off: list[str] = []
+    for k, code in enumerate(codes):
+        modes = {(rules, veto): best(k, rules, veto) for rules in (True, False)
+                 for veto in (True, False)}
+        mode = (True, True)  # the rules decide unless leaving them out clearly does better
+        if settings.rule_choice:
+            for other, (f1, _t) in modes.items():
+                if f1 > modes[mode][0] + RULE_CHOICE_MARGIN:
+                    mode = other
+        thresholds[k] = modes[mode][1]
+        if not mode[0]:
+            rules_off.append(code)
+        if not mode[1]:
+            vetoes_off.append(code)
+        if verbose:
             print(f"  {code:20s} positives={int(y[rows, k].sum()):4d} "
-                  f"threshold={thresholds[k]:.2f} out-of-fold F1={chosen:.3f}")
+                  f"threshold={thresholds[k]:.2f} out-of-fold F1={modes[mode][0]:.3f}"
+                  f"{'' if mode[0] else ' (rules off)'}{'' if mode[1] else ' (veto off)'}")
     coef, intercept = _fit_head(x, y, settings.c, weights)
-    return Head(tuple(codes), coef.astype(np.float32), intercept, thresholds)
+    return Head(tuple(codes), coef.astype(np.float32), intercept, thresholds), RuleChoice(
+        frozenset(rules_off), frozenset(vetoes_off))
 
 
 def _kept(conversation: str, share: float) -> bool:
@@ -260,11 +284,11 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
               f"({n_written} written by hand) from {len({u.conversation for u in utts})} "
               f"conversations; {len(vocab)} n-gram features; {settings}")
         print("skills:")
-    skills = _train_head(agent, CODES, "skills", combine_skill_scores, vocab, idf, settings,
-                         agent_ctx, verbose)
+    skills, skill_choice = _train_head(agent, CODES, "skills", combine_skill_scores, vocab,
+                                       idf, settings, agent_ctx, verbose)
     if verbose:
         print("signals:")
-    signals = _train_head(customer, SIGNAL_CODES, "signals",
+    signals, signal_choice = _train_head(customer, SIGNAL_CODES, "signals",
                           lambda t, p, codes, _ctx, rule_only: combine_signal_scores(
                               t, p, codes), vocab,
                           idf, settings, None, verbose, customer_prev)
@@ -273,6 +297,10 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
             "turn_words": settings.turn_words, "replies": settings.replies,
             "names": settings.names,
             "rule_only": sorted(settings.rule_only),
+            "rules_off": {"skills": sorted(skill_choice.rules_off),
+                          "signals": sorted(signal_choice.rules_off)},
+            "vetoes_off": {"skills": sorted(skill_choice.vetoes_off),
+                           "signals": sorted(signal_choice.vetoes_off)},
             "n_agent": len(agent),
             "n_customer": len(customer), "n_written": n_written}
     return TaggerModel(vocab, idf, skills, signals, meta)
@@ -299,11 +327,13 @@ def per_code_f1s(utts: Sequence[Utterance], model: TaggerModel
     return f1s(CODES, "agent", "skills"), f1s(SIGNAL_CODES, "customer", "signals")
 
 
-def dev(settings: Settings, folds: int = 3, runs: int = 3) -> tuple[float, float]:
+def dev(settings: Settings, folds: int = 3, runs: int = 3,
+        held: Sequence[str] = ()) -> tuple[float, float]:
     """Leave writers out: ``folds`` groups of writers; train without a group's
-    conversations, measure on them."""
-    writers = sorted({w for u in load_written(settings.written)
-                      if (w := writer_of(u.conversation))})
+    conversations, measure on them. With ``held``, only those writers are measured (the
+    others always train): figures stay comparable when writers are added."""
+    writers = sorted(held) or sorted({w for u in load_written(settings.written)
+                                      if (w := writer_of(u.conversation))})
     skills: list[dict[str, float]] = []
     signals: list[dict[str, float]] = []
     for group in (writers[i::folds] for i in range(min(runs, folds))):
@@ -347,17 +377,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--names", action=argparse.BooleanOptionalAction,
                         default=Settings.names,
                         help="first-name features; personalisation is learned, not rule-only")
+    parser.add_argument("--rule-choice", action=argparse.BooleanOptionalAction,
+                        default=Settings.rule_choice,
+                        help="per code, leave out rules that do worse than the model alone")
+    parser.add_argument("--dev-held", default="",
+                        help="comma-separated writers measured by --dev (default: all)")
     parser.add_argument("--dev", action="store_true",
                         help="leave-one-writer-out figures only; writes nothing")
     args = parser.parse_args(argv)
     settings = Settings(args.c, args.written_weight, args.generated_share,
                         written=args.written,
                         turn_words=args.turn_words, replies=args.replies,
-                        names=args.names)
+                        names=args.names, rule_choice=args.rule_choice)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         if args.dev:
-            dev(settings, runs=args.dev_folds)
+            dev(settings, runs=args.dev_folds,
+                held=[w for w in args.dev_held.split(",") if w])
             return
         model = train(training_material(settings), settings)
     save_model(model)
