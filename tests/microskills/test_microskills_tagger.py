@@ -18,7 +18,8 @@ def skills(text: str) -> set[str]:
 
 def test_model_file_loads_and_version_is_set():
     assert TAGGER_VERSION and isinstance(TAGGER_VERSION, str)
-    assert WEIGHTS_PATH.stat().st_size + VOCAB_PATH.stat().st_size < 5_000_000
+    # small enough to commit with each retraining (5.5 MB for 27 writers' calls)
+    assert WEIGHTS_PATH.stat().st_size + VOCAB_PATH.stat().st_size < 8_000_000
     model = load_model()
     assert model.skills.codes == CODES
     assert model.signals.codes == SIGNAL_CODES
