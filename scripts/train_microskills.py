@@ -58,6 +58,7 @@ from microskills.tagger.core import (  # noqa: E402
     all_context_features,
     combine_signal_scores,
     combine_skill_scores,
+    customer_replies,
     previous_other_turns,
     signal_features,
     skill_features,
@@ -88,6 +89,8 @@ class Settings:
     # learns personalisation instead of leaving it to the capital-letter rules
     written: Path = WRITTEN_DIR
     rule_choice: bool = True  # per code, leave out rules that do worse than the model alone
+    customer_replies: bool = True  # an advisor line also gets the words of the customer's
+    # reply ("yes exactly" after a paraphrase)
 
     @property
     def rule_only(self) -> frozenset[str]:
@@ -142,15 +145,18 @@ def contexts_of(utts: Sequence[Utterance]) -> list[tuple[Context | None, str | N
 
 
 def replies_of(utts: Sequence[Utterance]) -> list[str | None]:
-    """For each customer utterance, the advisor turn that answers it (None otherwise)."""
+    """For each utterance, the other party's turn that answers it (None otherwise): the
+    advisor's for a customer line, the customer's for an advisor line."""
     by_conv: dict[str, list[int]] = {}
     for i, u in enumerate(utts):
         by_conv.setdefault(u.conversation, []).append(i)
     out: list[str | None] = [None] * len(utts)
     for idx in by_conv.values():
-        for i, j in zip(idx, advisor_replies([utts[i].speaker for i in idx]), strict=True):
-            if j is not None:
-                out[i] = utts[idx[j]].text
+        speakers = [utts[i].speaker for i in idx]
+        for i, j, k in zip(idx, advisor_replies(speakers), customer_replies(speakers),
+                           strict=True):
+            if (reply := j if j is not None else k) is not None:
+                out[i] = utts[idx[reply]].text
     return out
 
 
@@ -172,9 +178,10 @@ def _threshold_folds(utts: Sequence[Utterance], folds: int):
 
 def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, combine, vocab,
                 idf, settings: Settings, contexts=None, verbose: bool = True,
-                previous=None) -> Head:
-    """``contexts``: an advisor head's (Context, text) of the customer turn of each row;
-    ``previous``: a customer head's (advisor turn before, advisor reply) texts per row."""
+                previous=None, replies=None) -> tuple[Head, RuleChoice]:
+    """``contexts``: an advisor head's (Context, text) of the customer turn of each row,
+    and ``replies`` the customer's replies to them; ``previous``: a customer head's
+    (advisor turn before, advisor reply) texts per row."""
     texts = [u.text for u in utts]
     written = np.array([writer_of(u.conversation) is not None for u in utts])
     weights = np.where(written, settings.written_weight, 1.0)
@@ -183,8 +190,9 @@ def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, comb
     extras = ctx_objs = None
     if with_context:
         ctx_objs = [c for c, _t in contexts]
-        extras = [skill_features(t, ctx, settings.turn_words, settings.names)
-                  for t, ctx in zip(texts, ctx_objs, strict=True)]
+        answers = replies if settings.customer_replies else [None] * len(texts)
+        extras = [skill_features(t, ctx, settings.turn_words, settings.names, reply)
+                  for t, ctx, reply in zip(texts, ctx_objs, answers, strict=True)]
     elif settings.turn_words or settings.replies:
         extras = [signal_features(before, reply, settings.turn_words, settings.replies)
                   for before, reply in previous]
@@ -260,6 +268,7 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
     replies = replies_of(utts)
     customer_prev = [(c[1], r) for u, c, r in zip(utts, contexts, replies, strict=True)
                      if u.speaker == "customer"]
+    agent_replies = [r for u, r in zip(utts, replies, strict=True) if u.speaker == "agent"]
     tfidf = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=2)
     tfidf.fit([u.text for u in utts])
     vocab = {f: int(j) for f, j in tfidf.vocabulary_.items()}
@@ -274,7 +283,8 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
     for f in all_context_features(SIGNAL_CODES) + list(ALL_NAME_FEATURES):
         add(f, CONTEXT_IDF)
     words = [(f[2:], idfs[j]) for f, j in list(vocab.items()) if f.startswith("w:")]
-    for prefix, wanted in (("p", settings.turn_words), ("ar", settings.replies)):
+    for prefix, wanted in (("p", settings.turn_words), ("ar", settings.replies),
+                           ("cr", settings.customer_replies)):
         for word, weight in words if wanted else ():  # weigh as the words themselves do
             add(f"{prefix}:{word}", weight)
     idf = np.array(idfs)
@@ -285,7 +295,8 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
               f"conversations; {len(vocab)} n-gram features; {settings}")
         print("skills:")
     skills, skill_choice = _train_head(agent, CODES, "skills", combine_skill_scores, vocab,
-                                       idf, settings, agent_ctx, verbose)
+                                       idf, settings, agent_ctx, verbose,
+                                       replies=agent_replies)
     if verbose:
         print("signals:")
     signals, signal_choice = _train_head(customer, SIGNAL_CODES, "signals",
@@ -295,6 +306,7 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
     meta = {"C": settings.c, "written_weight": settings.written_weight,
             "generated_share": settings.generated_share,
             "turn_words": settings.turn_words, "replies": settings.replies,
+            "customer_replies": settings.customer_replies,
             "names": settings.names,
             "rule_only": sorted(settings.rule_only),
             "rules_off": {"skills": sorted(skill_choice.rules_off),
@@ -380,6 +392,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rule-choice", action=argparse.BooleanOptionalAction,
                         default=Settings.rule_choice,
                         help="per code, leave out rules that do worse than the model alone")
+    parser.add_argument("--customer-replies", action=argparse.BooleanOptionalAction,
+                        default=Settings.customer_replies,
+                        help="an advisor line also gets the words of the customer's reply")
     parser.add_argument("--dev-held", default="",
                         help="comma-separated writers measured by --dev (default: all)")
     parser.add_argument("--dev", action="store_true",
@@ -388,7 +403,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings(args.c, args.written_weight, args.generated_share,
                         written=args.written,
                         turn_words=args.turn_words, replies=args.replies,
-                        names=args.names, rule_choice=args.rule_choice)
+                        names=args.names, rule_choice=args.rule_choice,
+                        customer_replies=args.customer_replies)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         if args.dev:

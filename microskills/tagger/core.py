@@ -28,7 +28,7 @@ from microskills.tagger.rules import (
     utterance_flags,
 )
 
-TAGGER_VERSION = "3.1.0"
+TAGGER_VERSION = "3.2.0"
 
 AGENT_SPEAKERS = frozenset({"agent", "advisor", "adviser", "rep", "therapist"})
 CUSTOMER_SPEAKERS = frozenset({"customer", "caller", "client"})
@@ -211,9 +211,10 @@ def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None =
 
     ``contexts`` (optional, one per item): the turn of the other party that the item
     answers (the customer utterance an advisor utterance answers, the advisor utterance a
-    customer one answers), or None. ``replies`` (optional): the advisor turn that answers a
-    customer item (a recorded call is tagged after the fact, so how the advisor took it is
-    known). ``extra``: admin phrases per signal code (and ``missed.dont_know``), see
+    customer one answers), or None. ``replies`` (optional): the other party's turn that
+    answers the item, the advisor's for a customer item and the customer's for an advisor
+    item (a recorded call is tagged after the fact, so how the other took it is known).
+    ``extra``: admin phrases per signal code (and ``missed.dont_know``), see
     ``rules.ExtraRule``.
     """
     items = list(items)
@@ -244,7 +245,9 @@ def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None =
     words, names = _skill_options(model)
     rule_only = rule_only_skills(model)
     choice = rule_choice(model, "skills")
-    extras = [skill_features(t, c, words, names) for t, c in zip(texts, agent_ctx, strict=True)]
+    reply_of = reads_customer_replies(model)
+    extras = [skill_features(t, c, words, names, reply_texts[i] if reply_of else None)
+              for i, t, c in zip(agent_idx, texts, agent_ctx, strict=True)]
     agent_probs = model.probabilities(texts, model.skills, extras)
     for i, probs, ctx in zip(agent_idx, agent_probs, agent_ctx, strict=True):
         text = items[i][0]
@@ -260,20 +263,28 @@ def tag_utterances(items: Iterable[tuple[str, str]], model: TaggerModel | None =
 
 
 def skill_features(text: str, context: Context | None, words: bool = False,
-                   names: bool = False) -> list[str]:
+                   names: bool = False, reply: str | None = None) -> list[str]:
     """The ready-made feature strings of an advisor utterance: its context, the words of
-    the customer turn (with ``words``) and where names are in it (with ``names``)."""
+    the customer turn (with ``words``), where names are in it (with ``names``) and the
+    words of the customer's reply to it (``reply``, for models with
+    ``meta["customer_replies"]``)."""
     feats = context_features(text, context)
     if words and context is not None:
         feats += turn_words(context.text)
     if names:
         feats += name_features(text)
-    return feats
+    return feats + turn_words(reply, "cr")
 
 
 def _skill_options(model: TaggerModel) -> tuple[bool, bool]:
     """(turn words, names): what ``skill_features`` gives this model."""
     return bool(model.meta.get("turn_words")), bool(model.meta.get("names"))
+
+
+def reads_customer_replies(model: TaggerModel) -> bool:
+    """Whether an advisor turn also reads the customer's reply to it ("yes exactly" after
+    a paraphrase, "no that's everything" after an offer of further help)."""
+    return bool(model.meta.get("customer_replies"))
 
 
 def rule_only_skills(model: TaggerModel) -> frozenset[str]:
@@ -327,6 +338,14 @@ def previous_other_turns(speakers: Sequence[str]) -> list[int | None]:
     return out
 
 
+def customer_replies(speakers: Sequence[str]) -> list[int | None]:
+    """For each advisor item, the index of the customer item straight after it (the
+    customer answering that turn); None otherwise."""
+    roles = [speaker_role(s) for s in speakers]
+    return [i + 1 if role == "agent" and i + 1 < len(roles) and roles[i + 1] == "customer"
+            else None for i, role in enumerate(roles)]
+
+
 def advisor_replies(speakers: Sequence[str]) -> list[int | None]:
     """For each customer item, the index of the advisor item that follows it (the first
     one after it, before the customer speaks again); None for advisor items."""
@@ -361,7 +380,10 @@ def tag_conversation(items: Sequence[tuple[str, str]], model: TaggerModel | None
     speakers = [s for _, s in items]
     prev = previous_other_turns(speakers)
     contexts = [items[j][0] if j is not None else None for j in prev]
-    replies = [items[j][0] if j is not None else None for j in advisor_replies(speakers)]
+    answered_by = [j if j is not None else k  # the other party's reply, for either role
+                   for j, k in zip(advisor_replies(speakers), customer_replies(speakers),
+                                   strict=True)]
+    replies = [items[j][0] if j is not None else None for j in answered_by]
     results = tag_utterances(items, model, contexts, extra, replies)
     for i in range(len(items) - 1):
         nxt = i + 1  # the advisor goes straight on, before the customer speaks again

@@ -6,7 +6,14 @@ import re
 
 from microskills.cli_io import tag_jsonl
 from microskills.tagger import TAGGER_VERSION, tag_conversation, tag_utterance, tag_utterances
-from microskills.tagger.core import advisor_replies, previous_other_turns
+from microskills.tagger.core import (
+    advisor_replies,
+    customer_replies,
+    previous_other_turns,
+    reads_customer_replies,
+    skill_features,
+)
+from microskills.tagger.model import load_model
 from microskills.tagger.rules import ExtraRule
 
 
@@ -15,8 +22,8 @@ def skills(text: str) -> set[str]:
 
 
 def test_version_was_bumped_for_the_retrained_tagger():
-    # 3.1.0: twice the hand-written calls, per-code choice of rules, length and last words
-    assert TAGGER_VERSION == "3.1.0"
+    # 3.2.0: an advisor turn also reads the customer's reply to it
+    assert TAGGER_VERSION == "3.2.0"
 
 
 def test_objection_handling_reads_the_previous_customer_turn():
@@ -37,12 +44,26 @@ def test_conversation_equals_explicit_contexts():
              ("It's four five six.", "customer"),
              ("Thanks, it was delivered on Tuesday.", "agent")]
     speakers = [s for _, s in items]
-    # each turn reads the other party's turn before it, and a customer's the advisor's reply
+    # each turn reads the other party's turn before it and the other party's reply to it
     assert previous_other_turns(speakers) == [None, 0, 0, 2, 3]
     assert advisor_replies(speakers) == [1, None, None, 4, None]
+    assert customer_replies(speakers) == [None, None, 3, None, None]
     contexts = [None, items[0][0], items[0][0], items[2][0], items[3][0]]
-    replies = [items[1][0], None, None, items[4][0], None]
+    replies = [items[1][0], None, items[3][0], items[4][0], None]
     assert tag_conversation(items) == tag_utterances(items, contexts=contexts, replies=replies)
+
+
+def test_an_advisor_turn_reads_the_customers_reply():
+    model = load_model()
+    assert reads_customer_replies(model)
+    turn = "so the payment went through twice and the second one was never refunded"
+    other = {"yes exactly that's it": None, "no it was only the one": None}
+    for reply in other:
+        probs = model.probabilities([turn], model.skills,
+                                    [skill_features(turn, None, reply=reply)])
+        other[reply] = probs[0][model.skills.codes.index("S.paraphrase")]
+    # a customer confirming the restatement makes it likelier a paraphrase
+    assert other["yes exactly that's it"] > other["no it was only the one"]
 
 
 def test_whisper_like_questions_without_question_marks():
