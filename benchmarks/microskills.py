@@ -11,8 +11,8 @@ Usage: python benchmarks/microskills.py [--annomi PATH] [--errors N]
 3. AnnoMI (evaluation only, read from the shared data folder, never trained on):
    open vs closed question macro-F1 among therapist utterances annotated as questions
    (majority vote over annotators), and a mapped question/reflection/other report. Each
-   therapist utterance is tagged with the client utterance before it as its context, as the
-   app tags an advisor's turn after the customer's.
+   therapist utterance is read with the client utterances before and straight after it, as
+   the app reads an advisor's turn with the customer's.
 """
 
 from __future__ import annotations
@@ -160,16 +160,19 @@ def _majority(values: list[str]) -> str:
 
 
 def load_annomi(path: Path) -> list[dict[str, str]]:
-    """One row per therapist utterance with majority-vote labels, and the client utterance
-    it follows in its conversation (the context the app gives an advisor's turn)."""
+    """One row per therapist utterance with majority-vote labels, the client utterance it
+    follows in its conversation and the client's reply straight after it (what the app
+    gives an advisor's turn)."""
     votes: dict[tuple[str, str], dict] = {}
     order: list[tuple[str, str]] = []
     last_client: dict[str, str] = {}
+    client: dict[tuple[str, int], str] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             transcript = row["transcript_id"]
             if row["interlocutor"] != "therapist":
                 last_client[transcript] = row["utterance_text"]
+                client[(transcript, int(row["utterance_id"]))] = row["utterance_text"]
                 continue
             key = (transcript, row["utterance_id"])
             if key not in votes:
@@ -180,7 +183,8 @@ def load_annomi(path: Path) -> list[dict[str, str]]:
             votes[key]["subtype"].append(row["question_subtype"] if row["question_exists"] ==
                                          "True" else "")
     return [{"text": votes[k]["text"], "behaviour": _majority(votes[k]["behaviour"]),
-             "subtype": _majority(votes[k]["subtype"]), "context": votes[k]["context"]}
+             "subtype": _majority(votes[k]["subtype"]), "context": votes[k]["context"],
+             "reply": client.get((k[0], int(k[1]) + 1))}
             for k in order]
 
 
@@ -190,7 +194,8 @@ def annomi(path: Path, show_errors: int) -> None:
         return
     rows = load_annomi(path)
     model = load_model()
-    scores = skill_scores([r["text"] for r in rows], model, [r["context"] for r in rows])
+    scores = skill_scores([r["text"] for r in rows], model, [r["context"] for r in rows],
+                          [r["reply"] for r in rows])
     idx = {c: i for i, c in enumerate(model.skills.codes)}
     thr = dict(zip(model.skills.codes, model.skills.thresholds, strict=True))
 

@@ -398,17 +398,22 @@ def tag_conversation(items: Sequence[tuple[str, str]], model: TaggerModel | None
 
 
 def skill_scores(texts: Sequence[str], model: TaggerModel | None = None,
-                 contexts: Sequence[str | None] | None = None) -> np.ndarray:
+                 contexts: Sequence[str | None] | None = None,
+                 replies: Sequence[str | None] | None = None) -> np.ndarray:
     """Combined rule+model scores of agent utterances, columns in ``model.skills.codes``
-    order (for evaluation tools that need more than the selected codes)."""
+    order (for evaluation tools that need more than the selected codes). ``contexts`` and
+    ``replies``: the customer turns before and after each, as in ``tag_utterances``."""
     model = model or load_model()
     ctx_texts = list(contexts) if contexts is not None else [None] * len(texts)
+    reply_texts = (list(replies) if replies is not None and reads_customer_replies(model)
+                   else [None] * len(texts))
     wanted = sorted({c for c in ctx_texts if c})
     known = dict(zip(wanted, _signals(wanted, model, None), strict=True))
     ctxs = [_context(c, known) for c in ctx_texts]
     words, names = _skill_options(model)
     rule_only = rule_only_skills(model)
-    extras = [skill_features(t, c, words, names) for t, c in zip(texts, ctxs, strict=True)]
+    extras = [skill_features(t, c, words, names, r)
+              for t, c, r in zip(texts, ctxs, reply_texts, strict=True)]
     probs = model.probabilities(list(texts), model.skills, extras)
     choice = rule_choice(model, "skills")
     rows = [combine_skill_scores(t, p, model.skills.codes, c, rule_only=rule_only,

@@ -12,6 +12,7 @@ from microskills.tagger.core import (
     previous_other_turns,
     reads_customer_replies,
     skill_features,
+    skill_scores,
 )
 from microskills.tagger.model import load_model
 from microskills.tagger.rules import ExtraRule
@@ -64,6 +65,11 @@ def test_an_advisor_turn_reads_the_customers_reply():
         other[reply] = probs[0][model.skills.codes.index("S.paraphrase")]
     # a customer confirming the restatement makes it likelier a paraphrase
     assert other["yes exactly that's it"] > other["no it was only the one"]
+    # evaluation tools' scores read the reply as the tagger does
+    confirmed = skill_scores([turn], model, None, ["yes exactly that's it"])
+    denied = skill_scores([turn], model, None, ["no it was only the one"])
+    column = model.skills.codes.index("S.paraphrase")
+    assert confirmed[0][column] > denied[0][column]
 
 
 def test_whisper_like_questions_without_question_marks():
