@@ -369,6 +369,16 @@ def dev(settings: Settings, folds: int = 3, runs: int = 3,
     return agent, signal
 
 
+#: the on/off settings, each a --name / --no-name option
+SWITCHES = {
+    "turn_words": "the words of the turn an utterance answers are features",
+    "replies": "customer lines also read the advisor's reply",
+    "names": "first-name features; personalisation is learned, not rule-only",
+    "rule_choice": "per code, leave out rules that do worse than the model alone",
+    "customer_replies": "an advisor line also gets the words of the customer's reply",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -378,33 +388,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="share of the generated corpus's conversations trained on")
     parser.add_argument("--written", type=Path, default=WRITTEN_DIR,
                         help="folder of the hand-written conversations")
-    parser.add_argument("--turn-words", action=argparse.BooleanOptionalAction,
-                        default=Settings.turn_words,
-                        help="the words of the turn an utterance answers are features")
     parser.add_argument("--dev-folds", type=int, default=3,
                         help="--dev: how many of the 3 writer groups to measure on")
-    parser.add_argument("--replies", action=argparse.BooleanOptionalAction,
-                        default=Settings.replies,
-                        help="customer lines also read the advisor's reply")
-    parser.add_argument("--names", action=argparse.BooleanOptionalAction,
-                        default=Settings.names,
-                        help="first-name features; personalisation is learned, not rule-only")
-    parser.add_argument("--rule-choice", action=argparse.BooleanOptionalAction,
-                        default=Settings.rule_choice,
-                        help="per code, leave out rules that do worse than the model alone")
-    parser.add_argument("--customer-replies", action=argparse.BooleanOptionalAction,
-                        default=Settings.customer_replies,
-                        help="an advisor line also gets the words of the customer's reply")
+    for name, help_text in SWITCHES.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", action=argparse.BooleanOptionalAction,
+                            default=getattr(Settings, name), help=help_text)
     parser.add_argument("--dev-held", default="",
                         help="comma-separated writers measured by --dev (default: all)")
     parser.add_argument("--dev", action="store_true",
                         help="leave-one-writer-out figures only; writes nothing")
     args = parser.parse_args(argv)
     settings = Settings(args.c, args.written_weight, args.generated_share,
-                        written=args.written,
-                        turn_words=args.turn_words, replies=args.replies,
-                        names=args.names, rule_choice=args.rule_choice,
-                        customer_replies=args.customer_replies)
+                        written=args.written, **{name: getattr(args, name) for name in SWITCHES})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         if args.dev:
