@@ -44,6 +44,7 @@ from clips.regions import snap_to_words
 from coachlab.media import talktime
 from coachlab.media.transcript import Segment, Transcript, Word
 from microskills.tagger import tag_conversation, tag_utterances
+from microskills.tagger.core import rule_choice
 from microskills.tagger.features import normalise
 from microskills.tagger.rules import ExtraRule, signal_evidence
 
@@ -589,8 +590,9 @@ def _evidence(sentences: list[_Sentence], code: str, extra: dict[str, ExtraRule]
               ) -> tuple[_Sentence, tuple[int, int]]:
     """The sentence (and its words) that made the tagger report ``code``: where a rule
     fires, else the first sentence the tagger reports it for on its own, else the first."""
+    skip = rule_choice(None, "signals").rules_off
     for sent in sentences:
-        span = signal_evidence(normalise(sent.text.translate(_APOSTROPHES)), code, extra)
+        span = signal_evidence(normalise(sent.text.translate(_APOSTROPHES)), code, extra, skip)
         if span is not None:
             return sent, span
     if len(sentences) > 1 and not code.startswith("missed."):

@@ -142,8 +142,10 @@ class RuleChoice:
     vetoes_off: frozenset[str] = frozenset()
 
 
-def rule_choice(model: TaggerModel, head: str) -> RuleChoice:
-    meta = model.meta
+def rule_choice(model: TaggerModel | None, head: str) -> RuleChoice:
+    """Which built-in rules and vetoes the model leaves out for a head ("skills" or
+    "signals"); training chose them. ``None``: the default model."""
+    meta = (model or load_model()).meta
     return RuleChoice(frozenset(meta.get("rules_off", {}).get(head, ())),
                       frozenset(meta.get("vetoes_off", {}).get(head, ())))
 

@@ -421,13 +421,14 @@ def signal_rule_scores(low: str, extra: Mapping[str, ExtraRule] | None = None,
     return out
 
 
-def signal_evidence(low: str, code: str, extra: Mapping[str, ExtraRule] | None = None
-                    ) -> tuple[int, int] | None:
+def signal_evidence(low: str, code: str, extra: Mapping[str, ExtraRule] | None = None,
+                    skip: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """Character span of the words that make a rule fire ``code`` in ``low`` (None when no
-    rule fires: the model alone found it)."""
+    rule fires: the model alone found it). ``skip`` as in ``signal_rule_scores``: the
+    built-in phrases of a code whose rules the model leaves out are not its evidence."""
     more = _extra(extra, code)
     patterns = [more.match] if more is not None and more.match is not None else []
-    if more is None or not more.replace:
+    if (more is None or not more.replace) and code not in skip:
         patterns += [p for p, _ in SIGNAL_RULES.get(code, ())]
     if code == "missed.dont_know":
         patterns.append(_DONT_KNOW)

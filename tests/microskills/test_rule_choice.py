@@ -7,8 +7,9 @@ import re
 import numpy as np
 
 from microskills.tagger import tag_conversation
+from microskills.tagger.core import rule_choice
 from microskills.tagger.model import load_model
-from microskills.tagger.rules import ExtraRule
+from microskills.tagger.rules import ExtraRule, signal_evidence
 
 
 def _unreachable(model, head_name: str, code: str, rules_off: list[str]):
@@ -41,3 +42,19 @@ def test_admin_phrases_fire_when_the_built_in_rules_of_a_signal_are_off():
     assert "objection.price" in admin[0].signals
     built_in = tag_conversation([("that's way too expensive for me", "customer")], model, extra)
     assert "objection.price" not in built_in[0].signals
+
+
+def test_evidence_leaves_out_the_built_in_phrases_of_a_code_whose_rules_are_off():
+    text = "that's way too expensive for me"
+    assert signal_evidence(text, "objection.price") is not None
+    assert signal_evidence(text, "objection.price", skip=frozenset({"objection.price"})) is None
+    extra = {"objection.price": ExtraRule(match=re.compile(r"\btoo expensive\b"))}
+    assert signal_evidence(text, "objection.price", extra,
+                           skip=frozenset({"objection.price"})) == (
+        text.index("too expensive"), text.index(" for me"))
+
+
+def test_the_shipped_model_says_which_signal_rules_it_leaves_out():
+    off = rule_choice(None, "signals").rules_off
+    assert off == frozenset(load_model().meta["rules_off"]["signals"])
+    assert off <= set(load_model().signals.codes)
