@@ -195,8 +195,7 @@ def _visible(query: sa.Select) -> sa.ColumnElement[bool] | None:
     """SQL: the recording is one ``query`` selects. Its own WHERE conditions when it is a
     select of recordings alone, like ``access.visible_recordings`` (no list of every visible
     id to build first: an admin's is every call); otherwise an IN of its ids."""
-    if list(query.columns_clause_froms) == [Recording.__table__] \
-            and not getattr(query, "_setup_joins", True) and not getattr(query, "_from_obj", True):
+    if list(query.get_final_froms()) == [Recording.__table__]:  # no join, no other table
         return query.whereclause
     return Recording.id.in_(query.with_only_columns(Recording.id).scalar_subquery())
 

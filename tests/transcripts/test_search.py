@@ -94,3 +94,24 @@ def _visible(user):
     from coachlab import access
 
     return access.visible_recordings(user)
+
+
+def test_search_keeps_to_the_recordings_a_query_selects_with_or_without_a_join(
+        recording, advisor, make_user, make_recording):
+    import sqlalchemy as sa
+
+    from coachlab.auth.models import User
+    from coachlab.recordings.models import Recording
+
+    other = make_recording(make_user(Role.ADVISOR), name="other.wav")
+    service.store_transcript(other, Transcript(duration=1.0, language="en", segments=[
+        Segment(start=0.0, end=1.0, speaker="agent", text=OTHER, avg_logprob=-0.2, words=[]),
+    ]), model="test")
+    db.session.commit()
+    plain = sa.select(Recording).where(Recording.advisor_id == advisor.id)
+    joined = (sa.select(Recording).join(User, User.id == Recording.advisor_id)
+              .where(User.id == advisor.id))
+    everyone = sa.select(Recording)
+    for query, expected in ((plain, {recording.id}), (joined, {recording.id}),
+                            (everyone, {recording.id, other.id})):
+        assert {hit.recording.id for hit in service.search(query, "parcel")} == expected
