@@ -12,7 +12,8 @@ like their templates. Neither the independent evaluation set nor AnnoMI is ever 
 
 Features: word and character n-grams (tf-idf) and the context strings of the customer turn
 an advisor answers (its signals, whether it asked a question, shared words); options add
-the words of the turn an utterance answers, of the advisor's reply, and first names.
+the words of the turn an utterance answers, of the other party's reply (the advisor's to a
+customer, the customer's to an advisor), and first names.
 Per-code decision thresholds are chosen on out-of-fold probabilities: the writers split in
 two groups, each predicted by a model that never read it (the generated rows always train).
 
@@ -54,11 +55,10 @@ from microskills.masterlist import CODES, SIGNAL_CODES  # noqa: E402
 from microskills.tagger.core import (  # noqa: E402
     Context,
     RuleChoice,
-    advisor_replies,
     all_context_features,
     combine_signal_scores,
     combine_skill_scores,
-    customer_replies,
+    other_party_replies,
     previous_other_turns,
     signal_features,
     skill_features,
@@ -152,11 +152,10 @@ def replies_of(utts: Sequence[Utterance]) -> list[str | None]:
         by_conv.setdefault(u.conversation, []).append(i)
     out: list[str | None] = [None] * len(utts)
     for idx in by_conv.values():
-        speakers = [utts[i].speaker for i in idx]
-        for i, j, k in zip(idx, advisor_replies(speakers), customer_replies(speakers),
-                           strict=True):
-            if (reply := j if j is not None else k) is not None:
-                out[i] = utts[idx[reply]].text
+        for i, j in zip(idx, other_party_replies([utts[i].speaker for i in idx]),
+                        strict=True):
+            if j is not None:
+                out[i] = utts[idx[j]].text
     return out
 
 

@@ -348,6 +348,14 @@ def customer_replies(speakers: Sequence[str]) -> list[int | None]:
             else None for i, role in enumerate(roles)]
 
 
+def other_party_replies(speakers: Sequence[str]) -> list[int | None]:
+    """For each item, the index of the other party's turn that answers it: the advisor's
+    (``advisor_replies``) for a customer item, the customer's (``customer_replies``) for an
+    advisor item; None where nobody answers."""
+    return [j if j is not None else k
+            for j, k in zip(advisor_replies(speakers), customer_replies(speakers), strict=True)]
+
+
 def advisor_replies(speakers: Sequence[str]) -> list[int | None]:
     """For each customer item, the index of the advisor item that follows it (the first
     one after it, before the customer speaks again); None for advisor items."""
@@ -366,8 +374,10 @@ def advisor_replies(speakers: Sequence[str]) -> list[int | None]:
 def turn_words(turn: str | None, prefix: str = "p") -> list[str]:
     """The words of another turn as features: of the turn an utterance answers (``p:``,
     ``meta["turn_words"]``: "yes please go ahead" is purchase intent after an offer, "so
-    you were charged twice" restates what the customer said), or of the advisor's reply to
-    a customer (``ar:``, ``meta["replies"]``: "i'm sorry it's been so frustrating")."""
+    you were charged twice" restates what the customer said), of the advisor's reply to
+    a customer (``ar:``, ``meta["replies"]``: "i'm sorry it's been so frustrating"), or of
+    the customer's reply to an advisor (``cr:``, ``meta["customer_replies"]``: "yes
+    exactly" after a paraphrase)."""
     if not turn:
         return []
     return [f"{prefix}:{w}" for w in dict.fromkeys(words_of(normalise(turn)))]
@@ -382,10 +392,7 @@ def tag_conversation(items: Sequence[tuple[str, str]], model: TaggerModel | None
     speakers = [s for _, s in items]
     prev = previous_other_turns(speakers)
     contexts = [items[j][0] if j is not None else None for j in prev]
-    answered_by = [j if j is not None else k  # the other party's reply, for either role
-                   for j, k in zip(advisor_replies(speakers), customer_replies(speakers),
-                                   strict=True)]
-    replies = [items[j][0] if j is not None else None for j in answered_by]
+    replies = [items[j][0] if j is not None else None for j in other_party_replies(speakers)]
     results = tag_utterances(items, model, contexts, extra, replies)
     for i in range(len(items) - 1):
         nxt = i + 1  # the advisor goes straight on, before the customer speaks again

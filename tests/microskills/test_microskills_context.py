@@ -9,6 +9,7 @@ from microskills.tagger import TAGGER_VERSION, tag_conversation, tag_utterance, 
 from microskills.tagger.core import (
     advisor_replies,
     customer_replies,
+    other_party_replies,
     previous_other_turns,
     reads_customer_replies,
     skill_features,
@@ -49,6 +50,7 @@ def test_conversation_equals_explicit_contexts():
     assert previous_other_turns(speakers) == [None, 0, 0, 2, 3]
     assert advisor_replies(speakers) == [1, None, None, 4, None]
     assert customer_replies(speakers) == [None, None, 3, None, None]
+    assert other_party_replies(speakers) == [1, None, 3, 4, None]
     contexts = [None, items[0][0], items[0][0], items[2][0], items[3][0]]
     replies = [items[1][0], None, items[3][0], items[4][0], None]
     assert tag_conversation(items) == tag_utterances(items, contexts=contexts, replies=replies)
