@@ -259,18 +259,13 @@ def training_material(settings: Settings,
     return generated + written
 
 
-def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -> TaggerModel:
-    contexts = contexts_of(utts)
-    agent = [u for u in utts if u.speaker == "agent"]
-    agent_ctx = [c for u, c in zip(utts, contexts, strict=True) if u.speaker == "agent"]
-    customer = [u for u in utts if u.speaker == "customer"]
-    replies = replies_of(utts)
-    customer_prev = [(c[1], r) for u, c, r in zip(utts, contexts, replies, strict=True)
-                     if u.speaker == "customer"]
-    agent_replies = [r for u, r in zip(utts, replies, strict=True) if u.speaker == "agent"]
+def fit_vocabulary(utts: Sequence[Utterance], settings: Settings
+                   ) -> tuple[dict[str, int], np.ndarray]:
+    """Feature columns and their idf: the n-grams of ``utts``, then the context and name
+    features, then the words of the turn answered and of the reply (as ``settings`` asks)."""
     tfidf = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=2)
     tfidf.fit([u.text for u in utts])
-    vocab = {f: int(j) for f, j in tfidf.vocabulary_.items()}
+    vocab: dict[str, int] = {f: int(j) for f, j in tfidf.vocabulary_.items()}
     idfs = list(tfidf.idf_.astype(np.float64))
 
     def add(feature: str, weight: float) -> None:
@@ -287,6 +282,19 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
         for word, weight in words if wanted else ():  # weigh as the words themselves do
             add(f"{prefix}:{word}", weight)
     idf = np.array(idfs)
+    return vocab, idf
+
+
+def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -> TaggerModel:
+    contexts = contexts_of(utts)
+    agent = [u for u in utts if u.speaker == "agent"]
+    agent_ctx = [c for u, c in zip(utts, contexts, strict=True) if u.speaker == "agent"]
+    customer = [u for u in utts if u.speaker == "customer"]
+    replies = replies_of(utts)
+    customer_prev = [(c[1], r) for u, c, r in zip(utts, contexts, replies, strict=True)
+                     if u.speaker == "customer"]
+    agent_replies = [r for u, r in zip(utts, replies, strict=True) if u.speaker == "agent"]
+    vocab, idf = fit_vocabulary(utts, settings)
     n_written = sum(writer_of(u.conversation) is not None for u in utts)
     if verbose:
         print(f"training on {len(agent)} agent / {len(customer)} customer utterances "
