@@ -81,8 +81,9 @@ def test_trend_chart_reads_and_lines_can_be_ticked_off(browser, live_server, adv
         assert 1 < len(shown) < len(datasets)  # a few lines by default
         colours = [d["colour"].lower() for d in datasets[:7]]
         assert len(set(colours)) == len(colours)  # distinct
-        # the canvas drew something
-        assert page.evaluate("""() => {
+        # the canvas draws something; Chart.js paints on a later animation frame,
+        # so wait for it (a TimeoutError if it never does)
+        page.wait_for_function("""() => {
             const c = document.getElementById('trend-chart');
             const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             for (let i = 3; i < px.length; i += 4) if (px[i]) return true;
