@@ -91,6 +91,8 @@ class Settings:
     rule_choice: bool = True  # per code, leave out rules that do worse than the model alone
     customer_replies: bool = True  # an advisor line also gets the words of the customer's
     # reply ("yes exactly" after a paraphrase)
+    adjudicated: bool = False  # personalisation and paraphrase as decided blind from the
+    # spec (tools/microskills_adjudication/) instead of as each writer labelled them
 
     @property
     def rule_only(self) -> frozenset[str]:
@@ -261,7 +263,7 @@ def training_material(settings: Settings,
                       exclude_writers: Sequence[str] = ()) -> list[Utterance]:
     generated = [u for u in load_split(heldout=False, path=DATA_PATH)
                  if _kept(u.conversation, settings.generated_share)]
-    written = [u for u in load_written(settings.written)
+    written = [u for u in load_written(settings.written, settings.adjudicated)
                if writer_of(u.conversation) not in exclude_writers]
     return generated + written
 
@@ -321,7 +323,7 @@ def train(utts: Sequence[Utterance], settings: Settings, verbose: bool = True) -
             "generated_share": settings.generated_share,
             "turn_words": settings.turn_words, "replies": settings.replies,
             "customer_replies": settings.customer_replies,
-            "names": settings.names,
+            "names": settings.names, "adjudicated": settings.adjudicated,
             "rule_only": sorted(settings.rule_only),
             "rules_off": {"skills": sorted(skill_choice.rules_off),
                           "signals": sorted(signal_choice.rules_off)},
@@ -366,7 +368,7 @@ def dev(settings: Settings, folds: int = 3, runs: int = 3,
         started = time.perf_counter()
         model = train(training_material(settings, exclude_writers=group), settings,
                       verbose=False)
-        held = [u for u in load_written(settings.written)
+        held = [u for u in load_written(settings.written, settings.adjudicated)
                 if writer_of(u.conversation) in group]
         found = per_code_f1s(held, model)
         skills.append(found[0])
@@ -390,6 +392,8 @@ SWITCHES = {
     "names": "first-name features; personalisation is learned, not rule-only",
     "rule_choice": "per code, leave out rules that do worse than the model alone",
     "customer_replies": "an advisor line also gets the words of the customer's reply",
+    "adjudicated": "train (and, with --dev, measure) on the adjudicated labels of "
+                   "personalisation and paraphrase",
 }
 
 

@@ -1,6 +1,15 @@
 from collections import Counter
 
-from microskills.dataset import is_heldout, iter_utterances, load_split
+from microskills.dataset import (
+    Utterance,
+    is_heldout,
+    iter_utterances,
+    load_decisions,
+    load_split,
+    load_written,
+    relabel,
+    turn_ids,
+)
 from microskills.masterlist import CODES, SIGNAL_CODES
 
 
@@ -33,3 +42,33 @@ def test_heldout_phrasings_are_not_in_training():
     held = [u.text for u in load_split(heldout=True) if u.speaker == "agent"]
     overlap = sum(t in train for t in held)
     assert overlap / len(held) < 0.02
+
+
+def test_adjudicated_labels_replace_the_writers_only_where_decided():
+    writers = load_written()
+    adjudicated = load_written(adjudicated=True)
+    decisions = load_decisions()
+    assert len(writers) == len(adjudicated) > 20_000
+    added = removed = 0
+    for line_id, before, after in zip(turn_ids(writers), writers, adjudicated, strict=True):
+        decided = decisions.get(line_id, {})
+        assert before.speaker == "agent" or not decided
+        for code in set(before.skills) | set(after.skills):
+            assert (code in after.skills) == decided.get(code, code in before.skills)
+        assert (before.text, before.signals) == (after.text, after.signals)
+        added += len(set(after.skills) - set(before.skills))
+        removed += len(set(before.skills) - set(after.skills))
+    # the decisions name real lines, and some overturn the writer in each direction
+    assert set(decisions) <= set(turn_ids(writers))
+    assert added > 100 and removed > 10
+
+
+def test_relabel_adds_and_removes_one_code_on_one_line():
+    utts = [Utterance("w1-001", "agent", "hi mr patel", ("A.greeting",)),
+            Utterance("w1-001", "customer", "hi"),
+            Utterance("w1-001", "agent", "so it never came", ("S.paraphrase", "S.summary"))]
+    out = relabel(utts, {"w1-001/0": {"W.personalize": True},
+                         "w1-001/2": {"S.paraphrase": False}})
+    assert set(out[0].skills) == {"A.greeting", "W.personalize"}
+    assert out[1] is utts[1]
+    assert out[2].skills == ("S.summary",)

@@ -1,0 +1,87 @@
+"""Choose the advisor lines of the hand-written training calls whose label for a disputed
+code is re-decided from the spec (see this folder's README).
+
+A line is a candidate for a code when its writer gave it the code, or when a tagger trained
+without that writer's group gives it (three groups of writers, as ``--dev`` splits them).
+Reads only the training material: never the independent set or AnnoMI.
+
+Writes ``candidates.jsonl``: one line per (utterance, code), with the conversation so far
+and the customer's reply, and no label: the adjudicator decides blind.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE.parent.parent / "scripts"))
+
+from train_microskills import Settings, train, training_material  # noqa: E402
+
+from microskills.dataset import load_written, writer_of  # noqa: E402
+from microskills.tagger.core import tag_conversation  # noqa: E402
+
+CODES = ("W.personalize", "S.paraphrase")
+HISTORY = 6  # turns shown before the line
+
+
+def out_of_fold_tags(utts, settings: Settings, folds: int = 3) -> list[set[str]]:
+    writers = sorted({writer_of(u.conversation) for u in utts})
+    found: dict[int, set[str]] = {}
+    for group in (writers[i::folds] for i in range(folds)):
+        model = train(training_material(settings, exclude_writers=group), settings,
+                      verbose=False)
+        idx = [i for i, u in enumerate(utts) if writer_of(u.conversation) in group]
+        start = 0
+        while start < len(idx):
+            end = start
+            conv = utts[idx[start]].conversation
+            while end < len(idx) and utts[idx[end]].conversation == conv:
+                end += 1
+            tags = tag_conversation([(utts[i].text, utts[i].speaker) for i in idx[start:end]],
+                                    model)
+            for i, t in zip(idx[start:end], tags, strict=True):
+                found[i] = set(t.skills)
+            start = end
+        print(f"tagged without {'+'.join(group)}", flush=True)
+    return [found[i] for i in range(len(utts))]
+
+
+def main() -> None:
+    settings = Settings(adjudicated=False)  # the writers' own labels
+    utts = load_written(settings.written)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        predicted = out_of_fold_tags(utts, settings)
+    out = []
+    turn = 0
+    for i, u in enumerate(utts):
+        turn = turn + 1 if i and utts[i - 1].conversation == u.conversation else 0
+        if u.speaker != "agent":
+            continue
+        before = [(v.speaker, v.text) for v in utts[max(0, i - HISTORY):i]
+                  if v.conversation == u.conversation]
+        after = (utts[i + 1] if i + 1 < len(utts)
+                 and utts[i + 1].conversation == u.conversation else None)
+        for code in CODES:
+            if code in u.skills or code in predicted[i]:
+                out.append({"id": f"{u.conversation}/{turn}/{code}", "conversation": u.conversation,
+                            "code": code, "before": before, "line": u.text,
+                            "reply": after.text if after else None,
+                            "_writer": code in u.skills, "_model": code in predicted[i]})
+    with open(HERE / "selection.jsonl", "w") as f:
+        for row in out:
+            f.write(json.dumps(row) + "\n")
+    for code in CODES:
+        rows = [r for r in out if r["code"] == code]
+        print(code, len(rows), "writer", sum(r["_writer"] for r in rows),
+              "model", sum(r["_model"] for r in rows),
+              "both", sum(r["_writer"] and r["_model"] for r in rows))
+
+
+if __name__ == "__main__":
+    main()
