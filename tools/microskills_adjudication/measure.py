@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +20,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 sys.path.insert(0, str(HERE.parent.parent / "scripts"))
+sys.path.insert(0, str(HERE))
 
+from select_candidates import out_of_fold_tags  # noqa: E402
 from train_microskills import (  # noqa: E402
     Settings,
     _f1,
-    train,
-    training_material,
 )
 
-from microskills.dataset import load_written, turn_ids, writer_of  # noqa: E402
+from microskills.dataset import load_written, turn_ids  # noqa: E402
 from microskills.masterlist import CODES  # noqa: E402
-from microskills.tagger.core import tag_conversation  # noqa: E402
 
 HELD = [f"w{i}" for i in range(1, 15)]
 
@@ -40,24 +38,9 @@ def predict(labels: str, out: Path) -> None:
     settings = Settings(adjudicated=labels == "adjudicated")
     written = load_written(settings.written)
     ids = turn_ids(written)
-    found: dict[str, list[str]] = {}
-    writers = sorted(HELD)
-    for group in (writers[i::3] for i in range(3)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=UserWarning)
-            model = train(training_material(settings, exclude_writers=group), settings,
-                          verbose=False)
-        conversations: dict[str, list[int]] = {}
-        for i, u in enumerate(written):
-            if writer_of(u.conversation) in group:
-                conversations.setdefault(u.conversation, []).append(i)
-        for idx in conversations.values():
-            tags = tag_conversation([(written[i].text, written[i].speaker) for i in idx], model)
-            for i, t in zip(idx, tags, strict=True):
-                if written[i].speaker == "agent":
-                    found[ids[i]] = sorted(t.skills)
-        print(f"{labels}: tagged {'+'.join(group)}", flush=True)
-    out.write_text(json.dumps(found))
+    found = out_of_fold_tags(written, settings, HELD)
+    out.write_text(json.dumps({ids[i]: sorted(skills) for i, skills in found.items()
+                               if written[i].speaker == "agent"}))
 
 
 def score(paths: list[Path]) -> None:

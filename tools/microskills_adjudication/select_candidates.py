@@ -29,34 +29,33 @@ CODES = ("W.personalize", "S.paraphrase")
 HISTORY = 6  # turns shown before the line
 
 
-def out_of_fold_tags(utts, settings: Settings, folds: int = 3) -> list[set[str]]:
-    writers = sorted({writer_of(u.conversation) for u in utts})
+def out_of_fold_tags(utts, settings: Settings, writers: list[str] | None = None,
+                     folds: int = 3) -> dict[int, set[str]]:
+    """``{index in utts: skills}`` for the lines of ``writers`` (default: all), each tagged
+    in its conversation by a tagger trained without its group of writers."""
+    writers = sorted(writers or {writer_of(u.conversation) for u in utts})
     found: dict[int, set[str]] = {}
     for group in (writers[i::folds] for i in range(folds)):
-        model = train(training_material(settings, exclude_writers=group), settings,
-                      verbose=False)
-        idx = [i for i, u in enumerate(utts) if writer_of(u.conversation) in group]
-        start = 0
-        while start < len(idx):
-            end = start
-            conv = utts[idx[start]].conversation
-            while end < len(idx) and utts[idx[end]].conversation == conv:
-                end += 1
-            tags = tag_conversation([(utts[i].text, utts[i].speaker) for i in idx[start:end]],
-                                    model)
-            for i, t in zip(idx[start:end], tags, strict=True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)
+            model = train(training_material(settings, exclude_writers=group), settings,
+                          verbose=False)
+        conversations: dict[str, list[int]] = {}
+        for i, u in enumerate(utts):
+            if writer_of(u.conversation) in group:
+                conversations.setdefault(u.conversation, []).append(i)
+        for idx in conversations.values():
+            tags = tag_conversation([(utts[i].text, utts[i].speaker) for i in idx], model)
+            for i, t in zip(idx, tags, strict=True):
                 found[i] = set(t.skills)
-            start = end
         print(f"tagged without {'+'.join(group)}", flush=True)
-    return [found[i] for i in range(len(utts))]
+    return found
 
 
 def main() -> None:
     settings = Settings(adjudicated=False)  # the writers' own labels
     utts = load_written(settings.written)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)
-        predicted = out_of_fold_tags(utts, settings)
+    predicted = out_of_fold_tags(utts, settings)
     out = []
     turn = 0
     for i, u in enumerate(utts):
