@@ -11,6 +11,7 @@ Reads only the training material: never the independent set or AnnoMI.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -62,10 +63,19 @@ def score(paths: list[Path]) -> None:
 
 
 def main() -> None:
-    if sys.argv[1] == "predict":
-        predict(sys.argv[2], Path(sys.argv[3]))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    steps = parser.add_subparsers(dest="step", required=True)
+    predict_step = steps.add_parser("predict", help="train without each group and tag it")
+    predict_step.add_argument("labels", choices=("original", "adjudicated"))
+    predict_step.add_argument("out", type=Path)
+    score_step = steps.add_parser("score", help="F1 against both labellings")
+    score_step.add_argument("predictions", type=Path, nargs="+")
+    args = parser.parse_args()
+    if args.step == "predict":
+        predict(args.labels, args.out)
     else:
-        score([Path(p) for p in sys.argv[2:]])
+        score(args.predictions)
 
 
 if __name__ == "__main__":

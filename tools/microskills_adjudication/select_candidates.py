@@ -5,8 +5,9 @@ A line is a candidate for a code when its writer gave it the code, or when a tag
 without that writer's group gives it (three groups of writers, as ``--dev`` splits them).
 Reads only the training material: never the independent set or AnnoMI.
 
-Writes ``candidates.jsonl``: one line per (utterance, code), with the conversation so far
-and the customer's reply, and no label: the adjudicator decides blind.
+Writes ``selection.jsonl``: one line per (line, code) with up to six turns before the line
+and the line after it. ``_writer`` and ``_model`` say why it was chosen; ``batches.py split``
+leaves them out of what the adjudicators get, who decide blind.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ sys.path.insert(0, str(HERE.parent.parent / "scripts"))
 
 from train_microskills import Settings, train, training_material  # noqa: E402
 
-from microskills.dataset import load_written, writer_of  # noqa: E402
+from microskills.dataset import load_written, turn_ids, writer_of  # noqa: E402
 from microskills.tagger.core import tag_conversation  # noqa: E402
 
 CODES = ("W.personalize", "S.paraphrase")
@@ -52,14 +53,22 @@ def out_of_fold_tags(utts, settings: Settings, writers: list[str] | None = None,
     return found
 
 
+def write_jsonl(path: Path, rows) -> None:
+    """Write ``rows`` to a temporary file, then put it in place: a failed run leaves the
+    committed file whole."""
+    partial = path.with_suffix(".partial")
+    with open(partial, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row) + "\n")
+    partial.replace(path)
+
+
 def main() -> None:
     settings = Settings(adjudicated=False)  # the writers' own labels
     utts = load_written(settings.written)
     predicted = out_of_fold_tags(utts, settings)
     out = []
-    turn = 0
-    for i, u in enumerate(utts):
-        turn = turn + 1 if i and utts[i - 1].conversation == u.conversation else 0
+    for i, (u, line_id) in enumerate(zip(utts, turn_ids(utts), strict=True)):
         if u.speaker != "agent":
             continue
         before = [(v.speaker, v.text) for v in utts[max(0, i - HISTORY):i]
@@ -68,13 +77,11 @@ def main() -> None:
                  and utts[i + 1].conversation == u.conversation else None)
         for code in CODES:
             if code in u.skills or code in predicted[i]:
-                out.append({"id": f"{u.conversation}/{turn}/{code}", "conversation": u.conversation,
+                out.append({"id": f"{line_id}/{code}", "conversation": u.conversation,
                             "code": code, "before": before, "line": u.text,
                             "reply": after.text if after else None,
                             "_writer": code in u.skills, "_model": code in predicted[i]})
-    with open(HERE / "selection.jsonl", "w") as f:
-        for row in out:
-            f.write(json.dumps(row) + "\n")
+    write_jsonl(HERE / "selection.jsonl", out)
     for code in CODES:
         rows = [r for r in out if r["code"] == code]
         print(code, len(rows), "writer", sum(r["_writer"] for r in rows),
