@@ -12,7 +12,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from coachlab import access
+from coachlab import access, timezones
 from coachlab.auth.models import Role
 from coachlab.db import db, utcnow
 from coachlab.recordings import service as recordings
@@ -324,15 +324,23 @@ def test_the_advisor_day_and_goals_show_on_their_start_page(client, login, world
 
 
 def test_day_figures_count_today_and_this_week(world):
+    """Pinned to local noon, so the test does not depend on the hour it runs (a call five
+    minutes before a run just after midnight belongs to yesterday)."""
     empathy_goal(world)  # a goal's microskill comes first on the card
-    now = utcnow()
-    today = world["call"](world["advisor"], 0, WITH_EMPATHY)
-    today.called_at = now - dt.timedelta(minutes=5)
+    zone = timezones.zone_of(world["advisor"])
+    day_start = timezones.local_day_start(timezones.local_now(zone).date(), zone)
+    now = day_start + dt.timedelta(hours=12)
+    just_after_midnight = world["call"](world["advisor"], 0, WITH_EMPATHY)
+    just_after_midnight.called_at = day_start + dt.timedelta(minutes=1)
+    just_before_midnight = world["call"](world["advisor"], 0, PLAIN)
+    just_before_midnight.called_at = day_start - dt.timedelta(minutes=1)
     db.session.commit()
     day = day_figures(world["advisor"], now=now)
-    assert day.today == 1 and day.week >= 1
+    yesterday_in_week = timezones.week_start(now, zone) < timezones.to_local(now, zone).date()
+    assert day.today == 1 and day.week == (2 if yesterday_in_week else 1)
     assert day.rates[0].code == "W.empathy"
-    assert day.rates[0].week == 1.0 and day.rates[0].baseline == 0.0
+    assert day.rates[0].week == (0.5 if yesterday_in_week else 1.0)
+    assert day.rates[0].baseline == 0.0
     assert not day.team_compared  # two advisors: no team median
 
 
